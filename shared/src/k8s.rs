@@ -1,0 +1,270 @@
+//! Minimal serde views of the Kubernetes objects cpguard reads.
+//!
+//! Only the fields a rule reads are declared; unknown fields are ignored and every field is
+//! optional, so objects of any Kubernetes version (and hand-written YAML) load. Scalars that
+//! must be strings also accept numbers and booleans, as YAML writers often leave them unquoted.
+
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+
+/// A string that YAML may have written as a number or a boolean (`value: 2048`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Scalar {
+            S(String),
+            I(i64),
+            U(u64),
+            F(f64),
+            B(bool),
+        }
+        Ok(Text(match Scalar::deserialize(deserializer)? {
+            Scalar::S(s) => s,
+            Scalar::I(i) => i.to_string(),
+            Scalar::U(u) => u.to_string(),
+            Scalar::F(f) => f.to_string(),
+            Scalar::B(b) => b.to_string(),
+        }))
+    }
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `metadata`: only what findings name objects by.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObjectMeta {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+/// One `securityContext.sysctls[]` entry.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Sysctl {
+    pub name: Option<Text>,
+    pub value: Option<Text>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PodSecurityContext {
+    pub sysctls: Option<Vec<Sysctl>>,
+}
+
+/// The fields of a PodSpec the sysctl rules read.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PodSpec {
+    pub security_context: Option<PodSecurityContext>,
+    pub host_network: Option<bool>,
+    #[serde(rename = "hostIPC")]
+    pub host_ipc: Option<bool>,
+}
+
+/// `template` of a workload controller (and of a PodTemplate object).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PodTemplateSpec {
+    pub spec: Option<PodSpec>,
+}
+
+/// `spec` of a Job (also inside a CronJob's `jobTemplate`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct JobSpec {
+    pub template: Option<PodTemplateSpec>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct JobTemplateSpec {
+    pub spec: Option<JobSpec>,
+}
+
+/// `spec` of any object that may carry a pod spec: a Pod's own fields, a controller's
+/// `template`, or a CronJob's `jobTemplate`. Which one applies is decided by the kind.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WorkloadSpec {
+    #[serde(flatten)]
+    pub pod: PodSpec,
+    pub template: Option<PodTemplateSpec>,
+    pub job_template: Option<JobTemplateSpec>,
+}
+
+/// Any object that may carry a pod spec (Pod, workload controllers, PodTemplate).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Workload {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: ObjectMeta,
+    pub spec: Option<WorkloadSpec>,
+    /// A PodTemplate object keeps its template at the top level.
+    pub template: Option<PodTemplateSpec>,
+}
+
+/// A label selector requirement (`matchExpressions[]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LabelSelectorRequirement {
+    pub key: Option<String>,
+    pub operator: Option<String>,
+    pub values: Option<Vec<Text>>,
+}
+
+/// A label selector. An absent selector and an empty one both match everything.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LabelSelector {
+    pub match_labels: Option<BTreeMap<String, Text>>,
+    pub match_expressions: Option<Vec<LabelSelectorRequirement>>,
+}
+
+impl LabelSelector {
+    /// Whether the selector matches an object with these labels, as `k8s.io/apimachinery`'s
+    /// `LabelSelectorAsSelector` evaluates it. An unknown operator matches nothing, as the API
+    /// server would refuse such a selector.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        let labels_ok = self
+            .match_labels
+            .iter()
+            .flatten()
+            .all(|(key, value)| labels.get(key).is_some_and(|have| have == value.as_str()));
+        let expressions_ok = self.match_expressions.iter().flatten().all(|req| {
+            let Some(key) = req.key.as_deref() else {
+                return false;
+            };
+            let values = req.values.as_deref().unwrap_or_default();
+            let contains = |have: &str| values.iter().any(|v| v.as_str() == have);
+            match (req.operator.as_deref(), labels.get(key)) {
+                (Some("In"), Some(have)) => contains(have),
+                (Some("NotIn"), Some(have)) => !contains(have),
+                (Some("NotIn" | "DoesNotExist"), None) | (Some("Exists"), Some(_)) => true,
+                _ => false,
+            }
+        });
+        labels_ok && expressions_ok
+    }
+}
+
+/// The labels the API server gives every namespace (since 1.21): `kubernetes.io/metadata.name`.
+pub fn namespace_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), name.to_owned())])
+}
+
+/// One rule of a webhook (`webhooks[].rules[]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RuleWithOperations {
+    pub api_groups: Option<Vec<Text>>,
+    pub api_versions: Option<Vec<Text>>,
+    pub operations: Option<Vec<Text>>,
+    pub resources: Option<Vec<Text>>,
+    pub scope: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ServiceReference {
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WebhookClientConfig {
+    pub service: Option<ServiceReference>,
+    pub url: Option<String>,
+}
+
+/// One entry of `webhooks[]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Webhook {
+    pub name: Option<String>,
+    pub rules: Option<Vec<RuleWithOperations>>,
+    pub failure_policy: Option<String>,
+    pub timeout_seconds: Option<i64>,
+    pub namespace_selector: Option<LabelSelector>,
+    pub object_selector: Option<LabelSelector>,
+    pub client_config: Option<WebhookClientConfig>,
+}
+
+/// A ValidatingWebhookConfiguration or MutatingWebhookConfiguration.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WebhookConfiguration {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: ObjectMeta,
+    pub webhooks: Option<Vec<Webhook>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn selector(json: &str) -> LabelSelector {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    #[test]
+    fn selector_semantics_follow_apimachinery() {
+        let ks = namespace_labels("kube-system");
+        let check = |json: &str, expected: bool| {
+            assert_eq!(selector(json).matches(&ks), expected, "{json}");
+        };
+        check("{}", true);
+        check(
+            r#"{"matchLabels":{"kubernetes.io/metadata.name":"kube-system"}}"#,
+            true,
+        );
+        check(
+            r#"{"matchLabels":{"kubernetes.io/metadata.name":"default"}}"#,
+            false,
+        );
+        let not_in = r#"{"matchExpressions":[{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system"]}]}"#;
+        check(not_in, false);
+        check(
+            r#"{"matchExpressions":[{"key":"opt-out","operator":"NotIn","values":["true"]}]}"#,
+            true,
+        );
+        check(
+            r#"{"matchExpressions":[{"key":"opt-in","operator":"In","values":["true"]}]}"#,
+            false,
+        );
+        check(
+            r#"{"matchExpressions":[{"key":"opt-in","operator":"Exists"}]}"#,
+            false,
+        );
+        check(
+            r#"{"matchExpressions":[{"key":"opt-out","operator":"DoesNotExist"}]}"#,
+            true,
+        );
+        check(
+            r#"{"matchExpressions":[{"key":"x","operator":"Bogus"}]}"#,
+            false,
+        );
+    }
+
+    #[test]
+    fn scalars_load_from_numbers_and_booleans() {
+        let sysctl: Sysctl =
+            serde_json::from_str(r#"{"name":"a.b","value":2048}"#).unwrap_or_default();
+        assert_eq!(sysctl.value.map(|v| v.0), Some("2048".to_owned()));
+        let sysctl: Sysctl =
+            serde_json::from_str(r#"{"name":"a.b","value":true}"#).unwrap_or_default();
+        assert_eq!(sysctl.value.map(|v| v.0), Some("true".to_owned()));
+    }
+}

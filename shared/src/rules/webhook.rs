@@ -1,0 +1,678 @@
+//! WH001–WH005: the admission-webhook rules of the webhook-guard policy.
+//!
+//! Effective defaults follow `admissionregistration.k8s.io`: in `v1` an unset failurePolicy is
+//! `Fail` and an unset timeoutSeconds is 10; in `v1beta1` they are `Ignore` and 30.
+
+use crate::checks::{Check, WH001, WH002, WH003, WH004, WH005};
+use crate::k8s::{
+    namespace_labels, LabelSelector, RuleWithOperations, Text, Webhook, WebhookConfiguration,
+};
+use crate::rules::Violation;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Above this many seconds a fail-closed webhook gets a WH002 warning when `maxTimeoutSeconds`
+/// is not set: the Kubernetes default timeout.
+pub const DEFAULT_WARN_TIMEOUT_SECONDS: i64 = 10;
+
+/// The webhook-guard policy's settings (camelCase).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Reject fail-closed webhooks whose timeout is above this (1–30). Unset: warn above 10 s.
+    pub max_timeout_seconds: Option<i64>,
+    /// Reject (instead of warn about) fail-closed webhooks that reach kube-system.
+    pub require_kube_system_exclusion: bool,
+    /// Webhook names (or configuration names) that are never rejected; they are still warned about.
+    pub exempt_webhooks: Vec<String>,
+}
+
+impl WebhookSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if let Some(max) = self.max_timeout_seconds {
+            if !(1..=30).contains(&max) {
+                problems.push(format!(
+                    "maxTimeoutSeconds must be between 1 and 30 (the API server's own limits), got {max}"
+                ));
+            }
+        }
+        for (i, name) in self.exempt_webhooks.iter().enumerate() {
+            if name.trim().is_empty() {
+                problems.push(format!("exemptWebhooks[{i}] is empty"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+/// A webhook's failurePolicy and timeout after the API server's defaulting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effective {
+    pub fails_closed: bool,
+    pub failure_policy_defaulted: bool,
+    pub timeout_seconds: i64,
+    pub timeout_defaulted: bool,
+}
+
+impl Effective {
+    pub fn of(api_version: Option<&str>, webhook: &Webhook) -> Effective {
+        let v1beta1 = api_version.is_some_and(|v| v.ends_with("/v1beta1"));
+        let (fails_closed, failure_policy_defaulted) = match webhook.failure_policy.as_deref() {
+            Some("Ignore") => (false, false),
+            Some(_) => (true, false),
+            None => (!v1beta1, true),
+        };
+        let (timeout_seconds, timeout_defaulted) = match webhook.timeout_seconds {
+            Some(t) => (t, false),
+            None => (if v1beta1 { 30 } else { 10 }, true),
+        };
+        Effective {
+            fails_closed,
+            failure_policy_defaulted,
+            timeout_seconds,
+            timeout_defaulted,
+        }
+    }
+
+    pub fn failure_policy(self) -> &'static str {
+        if self.fails_closed {
+            "Fail"
+        } else {
+            "Ignore"
+        }
+    }
+
+    fn describe(self) -> String {
+        format!(
+            "failurePolicy {}{}, timeout {} s{}",
+            self.failure_policy(),
+            if self.failure_policy_defaulted {
+                " (default)"
+            } else {
+                ""
+            },
+            self.timeout_seconds,
+            if self.timeout_defaulted {
+                " (default)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+fn has(list: Option<&Vec<Text>>, wanted: &str) -> bool {
+    list.into_iter()
+        .flatten()
+        .any(|item| item.as_str() == wanted)
+}
+
+fn any_group(rule: &RuleWithOperations, group: &str) -> bool {
+    has(rule.api_groups.as_ref(), "*") || has(rule.api_groups.as_ref(), group)
+}
+
+fn any_resource(rule: &RuleWithOperations, resource: &str) -> bool {
+    ["*", "*/*", resource]
+        .iter()
+        .any(|r| has(rule.resources.as_ref(), r))
+}
+
+fn all_operations(rule: &RuleWithOperations) -> bool {
+    has(rule.operations.as_ref(), "*")
+        || ["CREATE", "UPDATE", "DELETE", "CONNECT"]
+            .iter()
+            .all(|op| has(rule.operations.as_ref(), op))
+}
+
+fn has_operation(rule: &RuleWithOperations, op: &str) -> bool {
+    has(rule.operations.as_ref(), "*") || has(rule.operations.as_ref(), op)
+}
+
+/// A rule whose apiGroups, apiVersions, operations and resources are all wildcards.
+pub fn is_catch_all(rule: &RuleWithOperations) -> bool {
+    has(rule.api_groups.as_ref(), "*")
+        && has(rule.api_versions.as_ref(), "*")
+        && all_operations(rule)
+        && (has(rule.resources.as_ref(), "*") || has(rule.resources.as_ref(), "*/*"))
+}
+
+/// Built-in resources that are cluster-scoped; anything else (CRDs included) may be namespaced.
+const CLUSTER_SCOPED: &[&str] = &[
+    "namespaces",
+    "nodes",
+    "persistentvolumes",
+    "clusterroles",
+    "clusterrolebindings",
+    "customresourcedefinitions",
+    "storageclasses",
+    "priorityclasses",
+    "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+    "apiservices",
+    "certificatesigningrequests",
+    "csidrivers",
+    "csinodes",
+    "volumeattachments",
+    "runtimeclasses",
+    "ingressclasses",
+    "tokenreviews",
+    "subjectaccessreviews",
+    "selfsubjectaccessreviews",
+    "selfsubjectrulesreviews",
+    "selfsubjectreviews",
+    "flowschemas",
+    "prioritylevelconfigurations",
+    "componentstatuses",
+    "podsecuritypolicies",
+    "clustertrustbundles",
+    "ipaddresses",
+    "servicecidrs",
+    "deviceclasses",
+    "volumeattributesclasses",
+];
+
+/// Whether the rule can match a namespaced resource.
+fn matches_namespaced(rule: &RuleWithOperations) -> bool {
+    if rule.scope.as_deref() == Some("Cluster") {
+        return false;
+    }
+    rule.resources.iter().flatten().any(|r| {
+        let base = r.as_str().split('/').next().unwrap_or_default();
+        !CLUSTER_SCOPED.contains(&base)
+    })
+}
+
+/// Control-plane-critical resources: (group, resource, namespaced).
+const CRITICAL: &[(&str, &str, bool)] = &[
+    ("coordination.k8s.io", "leases", true),
+    ("", "events", true),
+    ("events.k8s.io", "events", true),
+    ("authentication.k8s.io", "tokenreviews", false),
+    ("authorization.k8s.io", "subjectaccessreviews", false),
+];
+
+fn selector_matches_namespace(selector: Option<&LabelSelector>, namespace: &str) -> bool {
+    selector.is_none_or(|s| s.matches(&namespace_labels(namespace)))
+}
+
+fn describe_rule(rule: &RuleWithOperations) -> String {
+    let list = |l: Option<&Vec<Text>>| {
+        let items: Vec<String> = l
+            .into_iter()
+            .flatten()
+            .map(|t| format!("{:?}", t.as_str()))
+            .collect();
+        format!("[{}]", items.join(", "))
+    };
+    format!(
+        "apiGroups {}, apiVersions {}, operations {}, resources {}",
+        list(rule.api_groups.as_ref()),
+        list(rule.api_versions.as_ref()),
+        list(rule.operations.as_ref()),
+        list(rule.resources.as_ref())
+    )
+}
+
+/// Checks every webhook of a Validating/MutatingWebhookConfiguration.
+pub fn check_configuration(
+    config: &WebhookConfiguration,
+    settings: &WebhookSettings,
+) -> Vec<Violation> {
+    let config_name = config.metadata.name.as_deref().unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, webhook) in config.webhooks.iter().flatten().enumerate() {
+        let name = webhook.name.as_deref().unwrap_or_default();
+        let exempt = settings
+            .exempt_webhooks
+            .iter()
+            .any(|e| e == name || (!config_name.is_empty() && e == config_name));
+        let before = out.len();
+        check_webhook(
+            config.api_version.as_deref(),
+            webhook,
+            i,
+            settings,
+            &mut out,
+        );
+        for v in out.iter_mut().skip(before) {
+            v.enforced = !exempt
+                && match v.check.id {
+                    "WH001" => true,
+                    "WH002" => settings.max_timeout_seconds.is_some(),
+                    "WH003" => settings.require_kube_system_exclusion,
+                    _ => false,
+                };
+            if exempt {
+                v.message
+                    .push_str(" (exempt by exemptWebhooks: reported, not rejected)");
+            }
+        }
+    }
+    out
+}
+
+fn push(
+    out: &mut Vec<Violation>,
+    check: &'static Check,
+    path: String,
+    name: &str,
+    message: String,
+) {
+    out.push(Violation {
+        check,
+        path,
+        name: name.to_owned(),
+        message,
+        enforced: false,
+    });
+}
+
+/// What every per-check function needs to know about one webhook.
+struct Context<'a> {
+    name: &'a str,
+    at: String,
+    effective: Effective,
+    rules: &'a [RuleWithOperations],
+    selector: Option<&'a LabelSelector>,
+    webhook: &'a Webhook,
+}
+
+fn check_webhook(
+    api_version: Option<&str>,
+    webhook: &Webhook,
+    i: usize,
+    settings: &WebhookSettings,
+    out: &mut Vec<Violation>,
+) {
+    let cx = Context {
+        name: webhook.name.as_deref().unwrap_or_default(),
+        at: format!("webhooks[{i}]"),
+        effective: Effective::of(api_version, webhook),
+        rules: webhook.rules.as_deref().unwrap_or_default(),
+        selector: webhook.namespace_selector.as_ref(),
+        webhook,
+    };
+    wh001_catch_all(&cx, out);
+    wh002_long_timeout(&cx, settings, out);
+    wh003_reaches_kube_system(&cx, out);
+    wh004_critical_resources(&cx, out);
+    wh005_self_deadlock(&cx, out);
+}
+
+/// WH001: a catch-all rule, and the webhook fails closed or waits 30 s or more.
+fn wh001_catch_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    let Some((j, rule)) = cx.rules.iter().enumerate().find(|(_, r)| is_catch_all(r)) else {
+        return;
+    };
+    if cx.effective.fails_closed || cx.effective.timeout_seconds >= 30 {
+        let message = format!(
+            "webhook {:?} intercepts every resource ({}) with {}: while it is down or slow, no write in the cluster succeeds",
+            cx.name,
+            describe_rule(rule),
+            cx.effective.describe()
+        );
+        push(
+            out,
+            &WH001,
+            format!("{}.rules[{j}]", cx.at),
+            cx.name,
+            message,
+        );
+    }
+}
+
+/// WH002: fail-closed with a timeout above the limit.
+fn wh002_long_timeout(cx: &Context<'_>, settings: &WebhookSettings, out: &mut Vec<Violation>) {
+    let limit = settings
+        .max_timeout_seconds
+        .unwrap_or(DEFAULT_WARN_TIMEOUT_SECONDS);
+    if cx.effective.fails_closed && cx.effective.timeout_seconds > limit && !cx.rules.is_empty() {
+        let source = if settings.max_timeout_seconds.is_some() {
+            "maxTimeoutSeconds"
+        } else {
+            "the Kubernetes default"
+        };
+        let message = format!(
+            "webhook {:?} fails closed with a timeout of {} s{}, above {limit} s ({source})",
+            cx.name,
+            cx.effective.timeout_seconds,
+            if cx.effective.timeout_defaulted {
+                " (default)"
+            } else {
+                ""
+            }
+        );
+        push(
+            out,
+            &WH002,
+            format!("{}.timeoutSeconds", cx.at),
+            cx.name,
+            message,
+        );
+    }
+}
+
+/// WH003: fail-closed on namespaced resources without excluding kube-system.
+fn wh003_reaches_kube_system(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    if cx.effective.fails_closed
+        && cx.rules.iter().any(matches_namespaced)
+        && selector_matches_namespace(cx.selector, "kube-system")
+    {
+        let how = if cx.selector.is_none() {
+            "has no namespaceSelector"
+        } else {
+            "has a namespaceSelector that matches kube-system"
+        };
+        let message = format!(
+            "webhook {:?} fails closed on namespaced resources and {how}: while it is down, changes in kube-system are refused",
+            cx.name
+        );
+        push(
+            out,
+            &WH003,
+            format!("{}.namespaceSelector", cx.at),
+            cx.name,
+            message,
+        );
+    }
+}
+
+/// WH004: control-plane-critical resources (namespaced ones only where heartbeats and leader
+/// election live: kube-node-lease and kube-system).
+fn wh004_critical_resources(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    let mut critical: Vec<&str> = Vec::new();
+    let mut first_rule = None;
+    let reaches_lease_namespaces = selector_matches_namespace(cx.selector, "kube-node-lease")
+        || selector_matches_namespace(cx.selector, "kube-system");
+    for (j, rule) in cx.rules.iter().enumerate() {
+        for (group, resource, namespaced) in CRITICAL {
+            let reaches = if *namespaced {
+                rule.scope.as_deref() != Some("Cluster") && reaches_lease_namespaces
+            } else {
+                rule.scope.as_deref() != Some("Namespaced")
+            };
+            if reaches
+                && any_group(rule, group)
+                && any_resource(rule, resource)
+                && !critical.contains(resource)
+            {
+                critical.push(resource);
+                first_rule.get_or_insert(j);
+            }
+        }
+    }
+    if let Some(j) = first_rule {
+        let message = format!(
+            "webhook {:?} intercepts control-plane-critical resources ({}): node heartbeats, leader election and authentication wait on it",
+            cx.name,
+            critical.join(", ")
+        );
+        push(
+            out,
+            &WH004,
+            format!("{}.rules[{j}]", cx.at),
+            cx.name,
+            message,
+        );
+    }
+}
+
+/// WH005: fail-closed on Pod creation in its own service's namespace.
+fn wh005_self_deadlock(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    let client = cx.webhook.client_config.as_ref();
+    let Some(ns) = client
+        .and_then(|c| c.service.as_ref())
+        .and_then(|s| s.namespace.as_deref())
+    else {
+        return;
+    };
+    let intercepts_pod_creation = cx.rules.iter().any(|r| {
+        r.scope.as_deref() != Some("Cluster")
+            && any_group(r, "")
+            && any_resource(r, "pods")
+            && has_operation(r, "CREATE")
+    });
+    // An opt-in objectSelector (one an unlabelled Pod does not match) leaves the webhook's own Pods alone.
+    let opt_in = cx
+        .webhook
+        .object_selector
+        .as_ref()
+        .is_some_and(|s| !s.matches(&BTreeMap::new()));
+    if cx.effective.fails_closed
+        && intercepts_pod_creation
+        && !opt_in
+        && selector_matches_namespace(cx.selector, ns)
+    {
+        let message = format!(
+            "webhook {:?} fails closed on Pod creation and does not exclude its own namespace {ns:?}: if its Pods are all gone, none can be recreated",
+            cx.name
+        );
+        push(
+            out,
+            &WH005,
+            format!("{}.namespaceSelector", cx.at),
+            cx.name,
+            message,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(config: &str, settings: &str) -> Vec<String> {
+        let settings: WebhookSettings = serde_json::from_str(settings).unwrap();
+        let config: WebhookConfiguration = serde_json::from_str(config).unwrap();
+        check_configuration(&config, &settings)
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}{}",
+                    if v.enforced { "reject " } else { "warn " },
+                    v.to_line()
+                )
+            })
+            .collect()
+    }
+
+    fn config(api_version: &str, webhook: &str) -> String {
+        format!(
+            r#"{{"apiVersion":"admissionregistration.k8s.io/{api_version}","kind":"ValidatingWebhookConfiguration","metadata":{{"name":"cfg"}},"webhooks":[{webhook}]}}"#
+        )
+    }
+
+    const CATCH_ALL: &str =
+        r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["*"],"resources":["*/*"]}"#;
+    const EXCLUDE_KS: &str = r#""namespaceSelector":{"matchExpressions":[{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system","hooks"]}]}"#;
+
+    #[test]
+    fn effective_defaults_depend_on_the_api_version() {
+        let webhook = Webhook::default();
+        let v1 = Effective::of(Some("admissionregistration.k8s.io/v1"), &webhook);
+        assert_eq!((v1.failure_policy(), v1.timeout_seconds), ("Fail", 10));
+        let beta = Effective::of(Some("admissionregistration.k8s.io/v1beta1"), &webhook);
+        assert_eq!(
+            (beta.failure_policy(), beta.timeout_seconds),
+            ("Ignore", 30)
+        );
+    }
+
+    #[test]
+    fn catch_all_needs_every_dimension() {
+        let rule = |json: &str| serde_json::from_str::<RuleWithOperations>(json).unwrap();
+        assert!(is_catch_all(&rule(CATCH_ALL)));
+        assert!(is_catch_all(&rule(
+            r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["CONNECT","CREATE","DELETE","UPDATE"],"resources":["*"]}"#
+        )));
+        assert!(!is_catch_all(&rule(
+            r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["CREATE","UPDATE"],"resources":["*"]}"#
+        )));
+        assert!(!is_catch_all(&rule(
+            r#"{"apiGroups":["cert-manager.io"],"apiVersions":["*"],"operations":["*"],"resources":["*/*"]}"#
+        )));
+        assert!(!is_catch_all(&rule(
+            r#"{"apiGroups":["*"],"apiVersions":["v1"],"operations":["*"],"resources":["*"]}"#
+        )));
+    }
+
+    #[test]
+    fn wh001_fail_closed_or_slow_catch_all() {
+        let found = check(
+            &config(
+                "v1",
+                &format!(
+                    r#"{{"name":"a.example.com","rules":[{CATCH_ALL}],{EXCLUDE_KS},"clientConfig":{{"service":{{"namespace":"hooks"}}}}}}"#
+                ),
+            ),
+            "{}",
+        );
+        assert_eq!(
+            found,
+            vec![
+                r#"reject WH001 webhooks[0].rules[0]: webhook "a.example.com" intercepts every resource (apiGroups ["*"], apiVersions ["*"], operations ["*"], resources ["*/*"]) with failurePolicy Fail (default), timeout 10 s (default): while it is down or slow, no write in the cluster succeeds"#,
+                r#"warn WH004 webhooks[0].rules[0]: webhook "a.example.com" intercepts control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it"#,
+            ]
+        );
+        // Fail-open with a short timeout is the guide's advice: no WH001.
+        let open = check(
+            &config(
+                "v1",
+                &format!(
+                    r#"{{"name":"b","failurePolicy":"Ignore","timeoutSeconds":5,"rules":[{CATCH_ALL}]}}"#
+                ),
+            ),
+            "{}",
+        );
+        assert!(open.iter().all(|l| !l.contains("WH001")), "{open:?}");
+        // v1beta1 defaults to Ignore but 30 s: still WH001.
+        let beta = check(
+            &config(
+                "v1beta1",
+                &format!(r#"{{"name":"c","rules":[{CATCH_ALL}]}}"#),
+            ),
+            "{}",
+        );
+        assert!(
+            beta[0].starts_with("reject WH001 webhooks[0].rules[0]: "),
+            "{beta:?}"
+        );
+        assert!(
+            beta[0].contains("failurePolicy Ignore (default), timeout 30 s (default)"),
+            "{beta:?}"
+        );
+    }
+
+    #[test]
+    fn wh002_wh003_enforcement_follows_settings() {
+        let webhook = r#"{"name":"slow","timeoutSeconds":25,"rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["configmaps"]}]}"#;
+        let found = check(&config("v1", webhook), "{}");
+        assert_eq!(
+            found,
+            vec![
+                r#"warn WH002 webhooks[0].timeoutSeconds: webhook "slow" fails closed with a timeout of 25 s, above 10 s (the Kubernetes default)"#,
+                r#"warn WH003 webhooks[0].namespaceSelector: webhook "slow" fails closed on namespaced resources and has no namespaceSelector: while it is down, changes in kube-system are refused"#,
+            ]
+        );
+        let found = check(
+            &config("v1", webhook),
+            r#"{"maxTimeoutSeconds":20,"requireKubeSystemExclusion":true}"#,
+        );
+        assert_eq!(
+            found[0],
+            r#"reject WH002 webhooks[0].timeoutSeconds: webhook "slow" fails closed with a timeout of 25 s, above 20 s (maxTimeoutSeconds)"#
+        );
+        assert!(found[1].starts_with("reject WH003 "));
+        let exempt = check(
+            &config("v1", webhook),
+            r#"{"maxTimeoutSeconds":20,"exemptWebhooks":["slow"]}"#,
+        );
+        assert!(
+            exempt.iter().all(|l| l.starts_with("warn ")
+                && l.ends_with("(exempt by exemptWebhooks: reported, not rejected)")),
+            "{exempt:?}"
+        );
+    }
+
+    #[test]
+    fn wh003_not_for_cluster_scoped_or_excluded() {
+        let ns_only = r#"{"name":"ns","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["namespaces"]}]}"#;
+        assert!(check(&config("v1", ns_only), "{}").is_empty());
+        let excluded = format!(
+            r#"{{"name":"ok","rules":[{{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["configmaps"]}}],{EXCLUDE_KS}}}"#
+        );
+        assert!(check(&config("v1", &excluded), "{}").is_empty());
+    }
+
+    #[test]
+    fn wh005_self_deadlock() {
+        let webhook = r#"{"name":"inject","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}],
+            "namespaceSelector":{"matchExpressions":[{"key":"kubernetes.io/metadata.name","operator":"NotIn","values":["kube-system"]}]},
+            "clientConfig":{"service":{"namespace":"injector","name":"svc"}}}"#;
+        assert_eq!(
+            check(&config("v1", webhook), "{}"),
+            vec![
+                r#"warn WH005 webhooks[0].namespaceSelector: webhook "inject" fails closed on Pod creation and does not exclude its own namespace "injector": if its Pods are all gone, none can be recreated"#,
+            ]
+        );
+        let opt_in = webhook.replace(
+            r#""clientConfig""#,
+            r#""objectSelector":{"matchLabels":{"inject":"yes"}},"clientConfig""#,
+        );
+        assert!(check(&config("v1", &opt_in), "{}").is_empty());
+    }
+
+    #[test]
+    fn wh004_leases_only_where_heartbeats_live() {
+        let leases = r#"{"name":"l","failurePolicy":"Ignore","rules":[{"apiGroups":["coordination.k8s.io"],"apiVersions":["v1"],"operations":["UPDATE"],"resources":["leases"]}]"#;
+        assert_eq!(check(&config("v1", &format!("{leases}}}")), "{}").len(), 1);
+        let opt_in = format!(r#"{leases},"namespaceSelector":{{"matchLabels":{{"team":"a"}}}}}}"#);
+        assert!(check(&config("v1", &opt_in), "{}").is_empty());
+    }
+
+    #[test]
+    fn settings_validation() {
+        let v = |json: &str| {
+            serde_json::from_str::<WebhookSettings>(json)
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.validate())
+        };
+        assert_eq!(
+            v(r#"{"maxTimeoutSeconds":31}"#),
+            Err(
+                "maxTimeoutSeconds must be between 1 and 30 (the API server's own limits), got 31"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            v(r#"{"maxTimeoutSeconds":0}"#),
+            Err(
+                "maxTimeoutSeconds must be between 1 and 30 (the API server's own limits), got 0"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            v(r#"{"exemptWebhooks":[""]}"#),
+            Err("exemptWebhooks[0] is empty".to_owned())
+        );
+        assert!(v(r#"{"requireKubeSystemExclusion":"yes"}"#)
+            .is_err_and(|e| e.contains("invalid type: string \"yes\", expected a boolean")));
+        assert!(v(r#"{"maxTimeoutSecond":3}"#)
+            .is_err_and(|e| e.contains("unknown field `maxTimeoutSecond`")));
+        assert_eq!(
+            v(
+                r#"{"maxTimeoutSeconds":30,"requireKubeSystemExclusion":true,"exemptWebhooks":["x"]}"#
+            ),
+            Ok(())
+        );
+    }
+}
