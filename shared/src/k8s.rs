@@ -13,22 +13,34 @@ pub struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Scalar {
-            S(String),
-            I(i64),
-            U(u64),
-            F(f64),
-            B(bool),
+        // A direct visitor: serde's `untagged` enums buffer every value and retry each variant,
+        // which made this the most expensive part of decoding a webhook configuration.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
         }
-        Ok(Text(match Scalar::deserialize(deserializer)? {
-            Scalar::S(s) => s,
-            Scalar::I(i) => i.to_string(),
-            Scalar::U(u) => u.to_string(),
-            Scalar::F(f) => f.to_string(),
-            Scalar::B(b) => b.to_string(),
-        }))
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -96,10 +108,24 @@ pub struct JobTemplateSpec {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct WorkloadSpec {
-    #[serde(flatten)]
-    pub pod: PodSpec,
+    // A Pod's own fields; spelled out rather than `#[serde(flatten)]`, which buffers the whole spec.
+    pub security_context: Option<PodSecurityContext>,
+    pub host_network: Option<bool>,
+    #[serde(rename = "hostIPC")]
+    pub host_ipc: Option<bool>,
     pub template: Option<PodTemplateSpec>,
     pub job_template: Option<JobTemplateSpec>,
+}
+
+impl WorkloadSpec {
+    /// The Pod fields of this spec, for a Pod object.
+    pub fn pod_spec(&self) -> PodSpec {
+        PodSpec {
+            security_context: self.security_context.clone(),
+            host_network: self.host_network,
+            host_ipc: self.host_ipc,
+        }
+    }
 }
 
 /// Any object that may carry a pod spec (Pod, workload controllers, PodTemplate).
@@ -136,18 +162,23 @@ impl LabelSelector {
     /// `LabelSelectorAsSelector` evaluates it. An unknown operator matches nothing, as the API
     /// server would refuse such a selector.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.matches_with(|key| labels.get(key).map(String::as_str))
+    }
+
+    /// [`LabelSelector::matches`] over any label lookup (no map needed for one known label).
+    pub fn matches_with<'l>(&self, label: impl Fn(&str) -> Option<&'l str>) -> bool {
         let labels_ok = self
             .match_labels
             .iter()
             .flatten()
-            .all(|(key, value)| labels.get(key).is_some_and(|have| have == value.as_str()));
+            .all(|(key, value)| label(key) == Some(value.as_str()));
         let expressions_ok = self.match_expressions.iter().flatten().all(|req| {
             let Some(key) = req.key.as_deref() else {
                 return false;
             };
             let values = req.values.as_deref().unwrap_or_default();
             let contains = |have: &str| values.iter().any(|v| v.as_str() == have);
-            match (req.operator.as_deref(), labels.get(key)) {
+            match (req.operator.as_deref(), label(key)) {
                 (Some("In"), Some(have)) => contains(have),
                 (Some("NotIn"), Some(have)) => !contains(have),
                 (Some("NotIn" | "DoesNotExist"), None) | (Some("Exists"), Some(_)) => true,

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod k8s;
+pub mod metrics;
 pub mod rules;
 
 pub use checks::{Check, Severity};

@@ -213,7 +213,7 @@ fn undecodable_requests_are_rejected_with_a_message() {
     let response = instance.validate(&json!({"kind": {"kind": "Pod"}, "object": {"kind": "Pod", "spec": {"securityContext": {"sysctls": "oops"}}}}), &json!({}));
     assert_eq!(
         response.message.as_deref(),
-        Some("cannot decode the object: invalid type: string \"oops\", expected a sequence at line 1 column 59")
+        Some("cannot decode the object: invalid type: string \"oops\", expected a sequence at line 1 column 57")
     );
     let response = instance.validate_raw(br#"{"settings": {}}"#);
     assert_eq!(

@@ -20,13 +20,11 @@ pub trait PolicySettings: DeserializeOwned + Default {
     fn check(&self) -> Result<Self::Checked, String>;
 }
 
-/// `{"request": AdmissionRequest, "settings": {...}}`: what `validate` receives.
+/// `{"request": AdmissionRequest, ...}`, decoded step by step to explain a failure.
 #[derive(Deserialize)]
 struct Payload<'a> {
     #[serde(borrow)]
     request: Option<&'a RawValue>,
-    #[serde(borrow)]
-    settings: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -36,18 +34,35 @@ struct GroupVersionKind {
 
 #[derive(Deserialize)]
 struct AdmissionRequest<'a> {
-    kind: Option<GroupVersionKind>,
     #[serde(borrow)]
     object: Option<&'a RawValue>,
 }
 
-/// The object under review, undecoded, with the kind the request names.
+/// The request's kind and the decoded object under review.
 #[derive(Debug)]
-pub struct Review<'a> {
+pub struct Review<T> {
     /// `request.kind.kind`; policies prefer the object's own `kind` and fall back to this.
     pub request_kind: Option<String>,
-    /// `request.object` as JSON text.
-    pub object: &'a str,
+    pub object: T,
+}
+
+/// The whole payload decoded in one pass, the object straight into the policy's view.
+#[derive(Deserialize)]
+struct TypedPayload<'a, T> {
+    request: TypedRequest<T>,
+    #[serde(borrow)]
+    settings: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct TypedRequest<T> {
+    kind: Option<GroupVersionKind>,
+    #[serde(default = "none")]
+    object: Option<T>,
+}
+
+fn none<T>() -> Option<T> {
+    None
 }
 
 fn parse_settings<S: PolicySettings>(raw: Option<&RawValue>) -> Result<S, String> {
@@ -90,45 +105,21 @@ fn answer(accepted: bool, message: Option<String>, warnings: Vec<String>) -> Val
 
 /// Decides a validation payload; pure, so it is tested natively as well as in wasm.
 ///
-/// `decide` gets the object (only when the request has one: DELETE and CONNECT have none and
-/// are accepted) and returns the violations, or a message when the object cannot be decoded.
-/// Enforced violations reject, the others become admission warnings.
-pub fn decide<S, F>(payload: &[u8], decide: F) -> ValidationResponse
+/// The payload is decoded in one pass, the object straight into the policy's view `T`. Only
+/// when that fails is it decoded step by step, to say which part is wrong. Requests without an
+/// object (DELETE, CONNECT) are accepted. Enforced violations reject, the others become
+/// admission warnings.
+pub fn decide<S, T, F>(payload: &[u8], evaluate: F) -> ValidationResponse
 where
     S: PolicySettings,
-    F: FnOnce(&Review<'_>, &S::Checked) -> Result<Vec<Violation>, String>,
+    T: DeserializeOwned,
+    F: FnOnce(Review<T>, &S::Checked) -> Vec<Violation>,
 {
-    let payload = match serde_json::from_slice::<Payload<'_>>(payload) {
-        Ok(payload) => payload,
-        Err(e) => {
-            return answer(
-                false,
-                Some(format!("cannot decode the validation request: {e}")),
-                Vec::new(),
-            )
-        }
+    let (request, settings) = match serde_json::from_slice::<TypedPayload<'_, T>>(payload) {
+        Ok(p) => (p.request, p.settings),
+        Err(_) => return explain_failure::<T>(payload),
     };
-    let request = match payload
-        .request
-        .map(|raw| serde_json::from_str::<AdmissionRequest<'_>>(raw.get()))
-    {
-        Some(Ok(request)) => request,
-        Some(Err(e)) => {
-            return answer(
-                false,
-                Some(format!("cannot decode the admission request: {e}")),
-                Vec::new(),
-            )
-        }
-        None => {
-            return answer(
-                false,
-                Some("the validation request has no \"request\" field".to_owned()),
-                Vec::new(),
-            )
-        }
-    };
-    let checked = match parse_settings::<S>(payload.settings).and_then(|s| s.check()) {
+    let checked = match parse_settings::<S>(settings).and_then(|s| s.check()) {
         Ok(checked) => checked,
         Err(e) => {
             return answer(
@@ -138,39 +129,53 @@ where
             )
         }
     };
-    let object = match request.object.map(RawValue::get) {
-        None | Some("null") => return answer(true, None, Vec::new()),
-        Some(object) => object,
+    let Some(object) = request.object else {
+        return answer(true, None, Vec::new());
     };
     let review = Review {
         request_kind: request.kind.and_then(|k| k.kind),
         object,
     };
-    match decide(&review, &checked) {
-        Err(message) => answer(false, Some(message), Vec::new()),
-        Ok(violations) => {
-            let (enforced, warned): (Vec<&Violation>, Vec<&Violation>) =
-                violations.iter().partition(|v| v.enforced);
-            let warnings = warned.iter().map(|v| v.to_line()).collect();
-            if enforced.is_empty() {
-                answer(true, None, warnings)
-            } else {
-                answer(false, Some(summarize(&enforced)), warnings)
-            }
-        }
+    let violations = evaluate(review, &checked);
+    let (enforced, warned): (Vec<&Violation>, Vec<&Violation>) =
+        violations.iter().partition(|v| v.enforced);
+    let warnings = warned.iter().map(|v| v.to_line()).collect();
+    if enforced.is_empty() {
+        answer(true, None, warnings)
+    } else {
+        answer(false, Some(summarize(&enforced)), warnings)
     }
 }
 
-/// The waPC `validate` function around [`decide`].
-pub fn validate<S, F>(payload: &[u8], decide_object: F) -> CallResult
-where
-    S: PolicySettings,
-    F: FnOnce(&Review<'_>, &S::Checked) -> Result<Vec<Violation>, String>,
-{
-    respond(&decide::<S, F>(payload, decide_object))
+/// Says which part of a payload that did not decode in one pass is wrong.
+fn explain_failure<T: DeserializeOwned>(payload: &[u8]) -> ValidationResponse {
+    let reject = |message: String| answer(false, Some(message), Vec::new());
+    let payload = match serde_json::from_slice::<Payload<'_>>(payload) {
+        Ok(payload) => payload,
+        Err(e) => return reject(format!("cannot decode the validation request: {e}")),
+    };
+    let request = match payload
+        .request
+        .map(|raw| serde_json::from_str::<AdmissionRequest<'_>>(raw.get()))
+    {
+        Some(Ok(request)) => request,
+        Some(Err(e)) => return reject(format!("cannot decode the admission request: {e}")),
+        None => return reject("the validation request has no \"request\" field".to_owned()),
+    };
+    if let Some(raw) = request.object {
+        if let Err(e) = serde_json::from_str::<Option<T>>(raw.get()) {
+            return reject(format!("cannot decode the object: {e}"));
+        }
+    }
+    reject("cannot decode the validation request".to_owned())
 }
 
-/// Decodes the object under review into a core view, naming the kind in the error.
-pub fn decode_object<T: DeserializeOwned>(review: &Review<'_>, what: &str) -> Result<T, String> {
-    serde_json::from_str(review.object).map_err(|e| format!("cannot decode the {what}: {e}"))
+/// The waPC `validate` function around [`decide`].
+pub fn validate<S, T, F>(payload: &[u8], evaluate: F) -> CallResult
+where
+    S: PolicySettings,
+    T: DeserializeOwned,
+    F: FnOnce(Review<T>, &S::Checked) -> Vec<Violation>,
+{
+    respond(&decide::<S, T, F>(payload, evaluate))
 }

@@ -6,7 +6,7 @@
 use cpguard_core::k8s::Workload;
 use cpguard_core::rules::sysctl::{SysctlPolicy, SysctlSettings, KINDS};
 use cpguard_core::rules::Violation;
-use cpguard_policy_kit::{decode_object, PolicySettings, Review};
+use cpguard_policy_kit::{PolicySettings, Review};
 use kubewarden_policy_sdk::protocol_version_guest;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
 use serde::Deserialize;
@@ -24,20 +24,20 @@ impl PolicySettings for Settings {
 }
 
 /// Runs the rule on the object under review.
-pub fn evaluate(review: &Review<'_>, policy: &SysctlPolicy) -> Result<Vec<Violation>, String> {
-    let mut workload: Workload = decode_object(review, "object")?;
+pub fn evaluate(review: Review<Workload>, policy: &SysctlPolicy) -> Vec<Violation> {
+    let mut workload = review.object;
     if workload.kind.is_none() {
-        workload.kind.clone_from(&review.request_kind);
+        workload.kind = review.request_kind;
     }
     let kind = workload.kind.as_deref().unwrap_or_default();
     if !KINDS.iter().any(|(k, _)| *k == kind) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    Ok(policy.check_workload(&workload))
+    policy.check_workload(&workload)
 }
 
 fn validate(payload: &[u8]) -> CallResult {
-    cpguard_policy_kit::validate::<Settings, _>(payload, evaluate)
+    cpguard_policy_kit::validate::<Settings, Workload, _>(payload, evaluate)
 }
 
 #[allow(unsafe_code)] // `no_mangle` is how the waPC host finds the entry point.

@@ -9,7 +9,7 @@
 use cpguard_core::k8s::WebhookConfiguration;
 use cpguard_core::rules::webhook::{check_configuration, WebhookSettings};
 use cpguard_core::rules::Violation;
-use cpguard_policy_kit::{decode_object, PolicySettings, Review};
+use cpguard_policy_kit::{PolicySettings, Review};
 use kubewarden_policy_sdk::protocol_version_guest;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
 use serde::Deserialize;
@@ -33,19 +33,22 @@ pub const KINDS: &[&str] = &[
 ];
 
 /// Runs the rule on the object under review.
-pub fn evaluate(review: &Review<'_>, settings: &WebhookSettings) -> Result<Vec<Violation>, String> {
-    let mut config: WebhookConfiguration = decode_object(review, "object")?;
+pub fn evaluate(
+    review: Review<WebhookConfiguration>,
+    settings: &WebhookSettings,
+) -> Vec<Violation> {
+    let mut config = review.object;
     if config.kind.is_none() {
-        config.kind.clone_from(&review.request_kind);
+        config.kind = review.request_kind;
     }
     if !KINDS.contains(&config.kind.as_deref().unwrap_or_default()) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    Ok(check_configuration(&config, settings))
+    check_configuration(&config, settings)
 }
 
 fn validate(payload: &[u8]) -> CallResult {
-    cpguard_policy_kit::validate::<Settings, _>(payload, evaluate)
+    cpguard_policy_kit::validate::<Settings, WebhookConfiguration, _>(payload, evaluate)
 }
 
 #[allow(unsafe_code)] // `no_mangle` is how the waPC host finds the entry point.

@@ -377,8 +377,12 @@ impl SysctlPolicy {
     pub fn check_workload(&self, object: &Workload) -> Vec<Violation> {
         let kind = object.kind.as_deref().unwrap_or_default();
         let spec = object.spec.as_ref();
+        let own;
         let pod_spec = match kind {
-            "Pod" => spec.map(|s| &s.pod),
+            "Pod" => {
+                own = spec.map(crate::k8s::WorkloadSpec::pod_spec);
+                own.as_ref()
+            }
             "Deployment"
             | "ReplicaSet"
             | "StatefulSet"

@@ -4,9 +4,7 @@
 //! `Fail` and an unset timeoutSeconds is 10; in `v1beta1` they are `Ignore` and 30.
 
 use crate::checks::{Check, WH001, WH002, WH003, WH004, WH005};
-use crate::k8s::{
-    namespace_labels, LabelSelector, RuleWithOperations, Text, Webhook, WebhookConfiguration,
-};
+use crate::k8s::{LabelSelector, RuleWithOperations, Text, Webhook, WebhookConfiguration};
 use crate::rules::Violation;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -200,8 +198,11 @@ const CRITICAL: &[(&str, &str, bool)] = &[
     ("authorization.k8s.io", "subjectaccessreviews", false),
 ];
 
+/// Whether the selector matches a namespace carrying only its `kubernetes.io/metadata.name` label.
 fn selector_matches_namespace(selector: Option<&LabelSelector>, namespace: &str) -> bool {
-    selector.is_none_or(|s| s.matches(&namespace_labels(namespace)))
+    selector.is_none_or(|s| {
+        s.matches_with(|key| (key == "kubernetes.io/metadata.name").then_some(namespace))
+    })
 }
 
 fn describe_rule(rule: &RuleWithOperations) -> String {

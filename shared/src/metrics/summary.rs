@@ -1,0 +1,163 @@
+//! The figures the report's `metrics` section carries, computed from one dump.
+
+use super::quantile::{bucket_quantile, Bucket};
+use super::{parse_value, Exposition};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The database-size metrics, newest first: `apiserver_storage_size_bytes` (≥ 1.28),
+/// `apiserver_storage_db_total_size_in_bytes` (1.26–1.27), `etcd_db_total_size_in_bytes`
+/// (≤ 1.25), and etcd's own `etcd_mvcc_db_total_size_in_bytes`.
+pub const DB_SIZE_METRICS: &[&str] = &[
+    "apiserver_storage_size_bytes",
+    "apiserver_storage_db_total_size_in_bytes",
+    "etcd_db_total_size_in_bytes",
+    "etcd_mvcc_db_total_size_in_bytes",
+];
+
+/// EKS' etcd quota, used when the dump does not carry `etcd_server_quota_backend_bytes`.
+pub const DEFAULT_QUOTA_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdSize {
+    pub db_size_bytes: f64,
+    pub quota_bytes: f64,
+    pub source_metric: &'static str,
+    /// Whether `quota_bytes` came from the dump (`etcd_server_quota_backend_bytes`) or is the EKS default.
+    pub quota_from_dump: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VerbLatency {
+    pub verb: String,
+    pub count: f64,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+/// `kubernetes_build_info{git_version}`.
+pub fn kubernetes_version(dump: &Exposition<'_>) -> Option<String> {
+    dump.family("kubernetes_build_info")?
+        .samples
+        .iter()
+        .find_map(|s| s.label("git_version").map(str::to_owned))
+}
+
+/// Database size (maximum over the series of the newest size metric present) against the quota.
+pub fn etcd_size(dump: &Exposition<'_>) -> Option<EtcdSize> {
+    let (source_metric, family) = DB_SIZE_METRICS.iter().find_map(|name| {
+        dump.family(name)
+            .filter(|f| !f.samples.is_empty())
+            .map(|f| (*name, f))
+    })?;
+    let db_size_bytes = family
+        .samples
+        .iter()
+        .map(|s| s.value)
+        .filter(|v| !v.is_nan())
+        .fold(f64::NAN, f64::max);
+    if db_size_bytes.is_nan() {
+        return None;
+    }
+    let quota = dump
+        .family("etcd_server_quota_backend_bytes")
+        .and_then(|f| f.samples.first())
+        .map(|s| s.value)
+        .filter(|v| *v > 0.0);
+    Some(EtcdSize {
+        db_size_bytes,
+        quota_bytes: quota.unwrap_or(DEFAULT_QUOTA_BYTES),
+        source_metric,
+        quota_from_dump: quota.is_some(),
+    })
+}
+
+/// Per `verb` of `apiserver_request_duration_seconds`: the `_bucket` series summed over every
+/// other label (Prometheus' `sum by (verb, le)`), then `histogram_quantile`. `count` is the
+/// summed `+Inf` bucket.
+pub fn requests_by_verb(dump: &Exposition<'_>) -> Vec<VerbLatency> {
+    let Some(family) = dump.family("apiserver_request_duration_seconds") else {
+        return Vec::new();
+    };
+    let mut by_verb: BTreeMap<&str, Vec<Bucket>> = BTreeMap::new();
+    for sample in family.series("_bucket") {
+        let (Some(verb), Some(le)) = (
+            sample.label("verb"),
+            sample.label("le").and_then(parse_value),
+        ) else {
+            continue;
+        };
+        by_verb.entry(verb).or_default().push(Bucket {
+            upper_bound: le,
+            count: sample.value,
+        });
+    }
+    by_verb
+        .into_iter()
+        .map(|(verb, buckets)| {
+            let count = buckets
+                .iter()
+                .filter(|b| b.upper_bound == f64::INFINITY)
+                .map(|b| b.count)
+                .sum();
+            let q = |p| Some(bucket_quantile(p, &buckets).value).filter(|v: &f64| v.is_finite());
+            VerbLatency {
+                verb: verb.to_owned(),
+                count,
+                p50: q(0.5),
+                p90: q(0.9),
+                p99: q(0.99),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::parse;
+
+    const DUMP: &str = "\
+kubernetes_build_info{git_version=\"v1.31.2-eks-1234\",major=\"1\",minor=\"31\"} 1
+apiserver_storage_db_total_size_in_bytes{endpoint=\"a\"} 100
+apiserver_storage_size_bytes{storage_cluster_id=\"etcd-0\"} 2.5e6
+apiserver_storage_size_bytes{storage_cluster_id=\"etcd-1\"} 3.5e6
+# TYPE apiserver_request_duration_seconds histogram
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"pods\",le=\"0.1\"} 8
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"pods\",le=\"1\"} 9
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"pods\",le=\"+Inf\"} 10
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"nodes\",le=\"0.1\"} 2
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"nodes\",le=\"1\"} 10
+apiserver_request_duration_seconds_bucket{verb=\"GET\",resource=\"nodes\",le=\"+Inf\"} 10
+apiserver_request_duration_seconds_sum{verb=\"GET\",resource=\"pods\"} 3
+";
+
+    #[test]
+    fn version_size_and_verbs() {
+        let dump = parse(DUMP);
+        assert_eq!(
+            kubernetes_version(&dump).as_deref(),
+            Some("v1.31.2-eks-1234")
+        );
+        let etcd = etcd_size(&dump);
+        assert_eq!(
+            etcd,
+            Some(EtcdSize {
+                db_size_bytes: 3.5e6,
+                quota_bytes: DEFAULT_QUOTA_BYTES,
+                source_metric: "apiserver_storage_size_bytes",
+                quota_from_dump: false
+            })
+        );
+        let verbs = requests_by_verb(&dump);
+        assert_eq!(verbs.len(), 1);
+        // Summed: le 0.1 → 10, le 1 → 19, +Inf → 20. p50: rank 10 ≤ 10 in the first bucket → 0.1.
+        assert_eq!(verbs[0].count, 20.0);
+        assert_eq!(verbs[0].p50, Some(0.1));
+        // p90: rank 18 in (0.1, 1]: 0.1 + 0.9 * (8/9).
+        assert!((verbs[0].p90.unwrap_or_default() - (0.1 + 0.9 * 8.0 / 9.0)).abs() < 1e-12);
+        // p99: rank 19.8 > 19 → +Inf bucket → second-highest bound.
+        assert_eq!(verbs[0].p99, Some(1.0));
+    }
+}
