@@ -4,12 +4,16 @@
 //! optional, so objects of any Kubernetes version (and hand-written YAML) load. Scalars that
 //! must be strings also accept numbers and booleans, as YAML writers often leave them unquoted.
 
+use compact_str::{CompactString, ToCompactString};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 
 /// A string that YAML may have written as a number or a boolean (`value: 2048`).
+///
+/// Stored inline up to 24 bytes (`apps`, `CREATE`, `pods`, `*`...), so decoding a webhook's
+/// rules allocates nothing for them: that was most of webhook-guard's time per request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Text(pub String);
+pub struct Text(pub CompactString);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -22,22 +26,22 @@ impl<'de> Deserialize<'de> for Text {
                 f.write_str("a string, number or boolean")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_owned()))
+                Ok(Text(CompactString::new(v)))
             }
             fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
-                Ok(Text(v))
+                Ok(Text(CompactString::from(v)))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+                Ok(Text(v.to_compact_string()))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+                Ok(Text(v.to_compact_string()))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+                Ok(Text(v.to_compact_string()))
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+                Ok(Text(v.to_compact_string()))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -293,9 +297,9 @@ mod tests {
     fn scalars_load_from_numbers_and_booleans() {
         let sysctl: Sysctl =
             serde_json::from_str(r#"{"name":"a.b","value":2048}"#).unwrap_or_default();
-        assert_eq!(sysctl.value.map(|v| v.0), Some("2048".to_owned()));
+        assert_eq!(sysctl.value.as_ref().map(Text::as_str), Some("2048"));
         let sysctl: Sysctl =
             serde_json::from_str(r#"{"name":"a.b","value":true}"#).unwrap_or_default();
-        assert_eq!(sysctl.value.map(|v| v.0), Some("true".to_owned()));
+        assert_eq!(sysctl.value.as_ref().map(Text::as_str), Some("true"));
     }
 }
