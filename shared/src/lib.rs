@@ -4,10 +4,17 @@
 //! and depends on no runtime, so it builds for native, `wasm32-wasip1` and
 //! `wasm32-unknown-unknown` alike.
 
+pub mod analyze;
 pub mod checks;
+pub mod config;
+pub mod format;
 pub mod k8s;
 pub mod metrics;
+pub mod report;
 pub mod rules;
 
+pub use analyze::{analyze, InputError, Inputs, MetricsInput};
 pub use checks::{Check, Severity};
+pub use config::Config;
+pub use report::Report;
 pub use rules::Violation;

@@ -48,7 +48,7 @@ fn every_dump_parses_and_its_figures_are_pinned() {
             "  kubernetes_version {:?}\n",
             summary::kubernetes_version(&dump)
         ));
-        match summary::etcd_size(&dump) {
+        match summary::etcd_size(&dump, summary::DEFAULT_QUOTA_BYTES) {
             Some(etcd) => out.push_str(&format!(
                 "  etcd {} = {} bytes, quota {} bytes ({})\n",
                 etcd.source_metric,

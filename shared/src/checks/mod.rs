@@ -1,10 +1,26 @@
 //! The check catalogue: every check is declared once, with a stable ID, and listed in [`REGISTRY`].
 
+mod admission;
+mod aggregator;
+pub mod api;
+mod client;
+mod etcd;
+pub mod objects;
 mod sysctl;
 mod webhook;
 
+pub use admission::{ADM001, ADM002, ADM003};
+pub use aggregator::AGG001;
+pub use api::{API001, API002, API003, API004};
+pub use client::CLI001;
+pub use etcd::{ETCD001, ETCD002, ETCD003};
+pub use objects::OBJ001;
 pub use sysctl::{SYS001, SYS002, SYS003};
 pub use webhook::{WH001, WH002, WH003, WH004, WH005};
+
+use crate::config::Config;
+use crate::metrics::Exposition;
+use crate::report::Finding;
 
 use serde::Serialize;
 
@@ -47,7 +63,37 @@ pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/c
 
 /// Every check, in catalogue order.
 pub const REGISTRY: &[&Check] = &[
-    &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005,
+    &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &ETCD001, &ETCD002,
+    &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003, &CLI001, &AGG001,
+    &OBJ001,
+];
+
+/// What a metrics check reads: one dump (or the difference of two), the thresholds, and the
+/// words that say which window its counters cover ("since apiserver start (up 3 d 4 h)").
+pub struct MetricsContext<'a, 'd> {
+    pub dump: &'a Exposition<'d>,
+    pub config: &'a Config,
+    pub window: &'a str,
+}
+
+/// A metrics check's function.
+pub type MetricsCheck = fn(&MetricsContext<'_, '_>) -> Vec<Finding>;
+
+/// Every metrics check, by name, in catalogue order.
+pub const METRICS_CHECKS: &[(&str, MetricsCheck)] = &[
+    ("etcd001", etcd::etcd001),
+    ("etcd002", etcd::etcd002),
+    ("etcd003", etcd::etcd003),
+    ("api001", api::api001),
+    ("api002", api::api002),
+    ("api003", api::api003),
+    ("api004", api::api004),
+    ("adm001", admission::adm001),
+    ("adm002", admission::adm002),
+    ("adm003", admission::adm003),
+    ("cli001", client::cli001),
+    ("agg001", aggregator::agg001),
+    ("obj001", objects::obj001),
 ];
 
 /// Looks a check up by its ID.
@@ -56,9 +102,29 @@ pub fn by_id(id: &str) -> Option<&'static Check> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// Runs one metrics check on a dump with default thresholds: `"<severity> <ID>: <message>"`.
+    pub(crate) fn run(check: &str, dump: &str) -> Vec<String> {
+        let parsed = crate::metrics::parse(dump);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let config = Config::default();
+        let cx = MetricsContext {
+            dump: &parsed,
+            config: &config,
+            window: "since apiserver start",
+        };
+        let (_, f) = METRICS_CHECKS
+            .iter()
+            .find(|(name, _)| *name == check)
+            .unwrap_or_else(|| panic!("no check {check}"));
+        f(&cx)
+            .iter()
+            .map(|f| format!("{} {}: {}", f.severity.as_str(), f.check, f.message))
+            .collect()
+    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

@@ -1,8 +1,10 @@
 //! Prometheus `/metrics` dumps: parsing, the model, `histogram_quantile`, and the figures the
 //! report shows (Kubernetes version, etcd database size, per-verb request latency).
 
+pub mod diff;
 mod parse;
 pub mod quantile;
+pub mod query;
 pub mod summary;
 
 pub use parse::{parse, parse_value, Exposition};

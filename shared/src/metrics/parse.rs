@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A parsed dump: families in input order, plus what could not be read.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Exposition<'a> {
     pub families: Vec<Family<'a>>,
     pub diagnostics: Vec<Diagnostic>,
@@ -168,12 +168,11 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
         if c == '\\' {
             match chars.next() {
                 Some('n') => out.push('\n'),
-                Some('\\') => out.push('\\'),
+                Some('\\') | None => out.push('\\'),
                 Some(other) => {
                     out.push('\\');
                     out.push(other);
                 }
-                None => out.push('\\'),
             }
         } else {
             out.push(c);
@@ -185,10 +184,7 @@ fn unescape_help(s: &str) -> Cow<'_, str> {
 /// Go's `strconv.ParseFloat` as the exposition format uses it: decimal floats and
 /// `NaN`/`Inf`/`+Inf`/`-Inf` in any case.
 pub fn parse_value(s: &str) -> Option<f64> {
-    match s.parse::<f64>() {
-        Ok(v) => Some(v),
-        Err(_) => None,
-    }
+    s.parse::<f64>().ok()
 }
 
 fn split_token(s: &str) -> (&str, &str) {
@@ -234,7 +230,7 @@ impl<'a> Parser<'a> {
         }
         let rest = rest.trim_start_matches([' ', '\t']);
         let parsed = if rest.starts_with('"') {
-            quoted(rest).map(|(name, tail)| (name, tail))
+            quoted(rest)
         } else {
             ident(rest)
                 .map(|(name, tail)| (Cow::Borrowed(name), tail))
@@ -285,6 +281,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Finds the family a sample belongs to.
+    #[allow(clippy::ptr_arg)] // The Cow is stored as it is when the family is new.
     fn family_of(&mut self, name: &Cow<'a, str>) -> usize {
         let fits = |family: &Family<'_>| {
             family.name == *name
@@ -328,7 +325,7 @@ impl<'a> Parser<'a> {
         };
         let mut labels = Vec::new();
         if let Some(body) = rest.strip_prefix('{') {
-            rest = self.labels(body, &mut name, &mut labels)?;
+            rest = read_labels(body, &mut name, &mut labels)?;
         }
         let name = name.ok_or("a sample without a metric name")?;
         let (value_text, tail) = split_token(rest);
@@ -369,58 +366,57 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
+}
 
-    /// Reads `name="value",...}`; a quoted string without `=` is the metric name (UTF-8 form).
-    fn labels(
-        &mut self,
-        mut s: &'a str,
-        name: &mut Option<Cow<'a, str>>,
-        labels: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
-    ) -> Result<&'a str, String> {
-        loop {
-            s = s.trim_start_matches([' ', '\t']);
-            if let Some(rest) = s.strip_prefix('}') {
-                return Ok(rest);
-            }
-            let (key, rest) = if s.starts_with('"') {
-                quoted(s)?
-            } else {
-                let (key, rest) = ident(s).ok_or_else(|| {
-                    if s.is_empty() {
-                        "unterminated label set (truncated line?)".to_owned()
-                    } else {
-                        format!(
-                            "bad label name at {:?}",
-                            s.chars().take(20).collect::<String>()
-                        )
-                    }
-                })?;
-                (Cow::Borrowed(key), rest)
-            };
-            let rest = rest.trim_start_matches([' ', '\t']);
-            if let Some(after_eq) = rest.strip_prefix('=') {
-                let (value, rest) = quoted(after_eq.trim_start_matches([' ', '\t']))?;
-                labels.push((key, value));
-                s = rest;
-            } else if name.is_none() && labels.is_empty() {
-                *name = Some(key);
-                s = rest;
-            } else {
-                return Err(format!("label {key:?} has no value"));
-            }
-            s = s.trim_start_matches([' ', '\t']);
-            if let Some(rest) = s.strip_prefix(',') {
-                s = rest;
-            } else if !s.starts_with('}') {
-                return Err(if s.is_empty() {
+/// Reads `name="value",...}`; a quoted string without `=` is the metric name (UTF-8 form).
+fn read_labels<'a>(
+    mut s: &'a str,
+    name: &mut Option<Cow<'a, str>>,
+    labels: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<&'a str, String> {
+    loop {
+        s = s.trim_start_matches([' ', '\t']);
+        if let Some(rest) = s.strip_prefix('}') {
+            return Ok(rest);
+        }
+        let (key, rest) = if s.starts_with('"') {
+            quoted(s)?
+        } else {
+            let (key, rest) = ident(s).ok_or_else(|| {
+                if s.is_empty() {
                     "unterminated label set (truncated line?)".to_owned()
                 } else {
                     format!(
-                        "expected ',' or '}}' at {:?}",
+                        "bad label name at {:?}",
                         s.chars().take(20).collect::<String>()
                     )
-                });
-            }
+                }
+            })?;
+            (Cow::Borrowed(key), rest)
+        };
+        let rest = rest.trim_start_matches([' ', '\t']);
+        if let Some(after_eq) = rest.strip_prefix('=') {
+            let (value, rest) = quoted(after_eq.trim_start_matches([' ', '\t']))?;
+            labels.push((key, value));
+            s = rest;
+        } else if name.is_none() && labels.is_empty() {
+            *name = Some(key);
+            s = rest;
+        } else {
+            return Err(format!("label {key:?} has no value"));
+        }
+        s = s.trim_start_matches([' ', '\t']);
+        if let Some(rest) = s.strip_prefix(',') {
+            s = rest;
+        } else if !s.starts_with('}') {
+            return Err(if s.is_empty() {
+                "unterminated label set (truncated line?)".to_owned()
+            } else {
+                format!(
+                    "expected ',' or '}}' at {:?}",
+                    s.chars().take(20).collect::<String>()
+                )
+            });
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn kubernetes_version(dump: &Exposition<'_>) -> Option<String> {
 }
 
 /// Database size (maximum over the series of the newest size metric present) against the quota.
-pub fn etcd_size(dump: &Exposition<'_>) -> Option<EtcdSize> {
+pub fn etcd_size(dump: &Exposition<'_>, default_quota_bytes: f64) -> Option<EtcdSize> {
     let (source_metric, family) = DB_SIZE_METRICS.iter().find_map(|name| {
         dump.family(name)
             .filter(|f| !f.samples.is_empty())
@@ -67,7 +67,7 @@ pub fn etcd_size(dump: &Exposition<'_>) -> Option<EtcdSize> {
         .filter(|v| *v > 0.0);
     Some(EtcdSize {
         db_size_bytes,
-        quota_bytes: quota.unwrap_or(DEFAULT_QUOTA_BYTES),
+        quota_bytes: quota.unwrap_or(default_quota_bytes),
         source_metric,
         quota_from_dump: quota.is_some(),
     })
@@ -140,7 +140,7 @@ apiserver_request_duration_seconds_sum{verb=\"GET\",resource=\"pods\"} 3
             kubernetes_version(&dump).as_deref(),
             Some("v1.31.2-eks-1234")
         );
-        let etcd = etcd_size(&dump);
+        let etcd = etcd_size(&dump, DEFAULT_QUOTA_BYTES);
         assert_eq!(
             etcd,
             Some(EtcdSize {

@@ -1,0 +1,286 @@
+//! `analyze`: inputs and thresholds in, a [`Report`] out. Every face calls this.
+
+use crate::checks::{api, objects, MetricsContext, METRICS_CHECKS};
+use crate::config::Config;
+use crate::format;
+use crate::metrics::diff::{difference, DiffError};
+use crate::metrics::summary::{etcd_size, kubernetes_version, requests_by_verb, EtcdSize};
+use crate::metrics::{parse, Exposition};
+use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
+use std::fmt;
+
+/// One metrics dump and when it was taken (Unix seconds), if known.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MetricsInput<'a> {
+    pub text: &'a str,
+    pub taken_at: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inputs<'a> {
+    pub metrics: Option<MetricsInput<'a>>,
+    /// A second dump of the same API server, taken later: enables rates.
+    pub metrics_later: Option<MetricsInput<'a>>,
+}
+
+/// Inputs that cannot be analysed together.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputError {
+    LaterWithoutEarlier,
+    /// Two dumps need the time each was taken, the later one after the earlier.
+    NoElapsedTime,
+    Diff(DiffError),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::LaterWithoutEarlier => f.write_str("a later metrics dump needs the earlier one too"),
+            InputError::NoElapsedTime => f.write_str("the later dump must be taken after the earlier one: give both times (--taken-at, --later-taken-at)"),
+            InputError::Diff(e) => e.fmt(f),
+        }
+    }
+}
+
+/// The error budget of the API server's availability SLO (99 %).
+const ERROR_BUDGET: f64 = 0.01;
+
+fn diagnostics<'d>(
+    input: &'static str,
+    dump: &'d Exposition<'_>,
+) -> impl Iterator<Item = Diagnostic> + 'd {
+    dump.diagnostics.iter().map(move |d| Diagnostic {
+        input,
+        line: d.line,
+        level: d.level,
+        message: d.message.clone(),
+    })
+}
+
+fn start_time(dump: &Exposition<'_>) -> Option<f64> {
+    dump.family("process_start_time_seconds")
+        .and_then(|f| f.samples.iter().map(|s| s.value).reduce(f64::max))
+}
+
+/// Rates over the window between two dumps; `cx` holds the difference dump.
+fn rates(
+    cx: &MetricsContext<'_, '_>,
+    earlier: &Exposition<'_>,
+    etcd: Option<&EtcdSize>,
+    seconds: f64,
+) -> Rates {
+    let (errors, total) = api::error_counts(cx.dump).unwrap_or_default();
+    let error_ratio = (total > 0.0).then(|| errors / total);
+    let slow_ratio =
+        api::slow_counts(cx).and_then(|(slow, total, _)| (total > 0.0).then(|| slow / total));
+    let before = etcd_size(earlier, cx.config.etcd_default_quota_bytes);
+    let growth = etcd
+        .zip(before.as_ref())
+        .map(|(now, then)| (now.db_size_bytes - then.db_size_bytes) / seconds);
+    let until = etcd
+        .zip(growth)
+        .filter(|(_, g)| *g > 0.0)
+        .map(|(now, g)| (now.quota_bytes - now.db_size_bytes).max(0.0) / g);
+    Rates {
+        seconds,
+        requests_per_second: total / seconds,
+        error_ratio,
+        slow_ratio,
+        error_budget_burn: error_ratio.map(|r| r / ERROR_BUDGET),
+        db_growth_bytes_per_second: growth,
+        seconds_until_quota: until,
+    }
+}
+
+pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputError> {
+    let mut report = Report::default();
+    let Some(first) = inputs.metrics else {
+        return if inputs.metrics_later.is_some() {
+            Err(InputError::LaterWithoutEarlier)
+        } else {
+            Ok(report)
+        };
+    };
+    let earlier = parse(first.text);
+    report.diagnostics.extend(diagnostics("metrics", &earlier));
+    let later = inputs.metrics_later.map(|input| (input, parse(input.text)));
+    if let Some((_, dump)) = &later {
+        report
+            .diagnostics
+            .extend(diagnostics("metrics-later", dump));
+    }
+
+    let (window, delta, seconds) = match &later {
+        None => {
+            let uptime = first
+                .taken_at
+                .zip(start_time(&earlier))
+                .map(|(at, start)| at - start)
+                .filter(|u| *u >= 0.0);
+            (
+                Window::SinceStart {
+                    uptime_seconds: uptime,
+                },
+                None,
+                None,
+            )
+        }
+        Some((input, dump)) => {
+            let seconds = input
+                .taken_at
+                .zip(first.taken_at)
+                .map(|(b, a)| b - a)
+                .filter(|s| *s > 0.0)
+                .ok_or(InputError::NoElapsedTime)?;
+            let delta = difference(&earlier, dump).map_err(InputError::Diff)?;
+            (Window::BetweenDumps { seconds }, Some(delta), Some(seconds))
+        }
+    };
+    let window_words = match &window {
+        Window::SinceStart {
+            uptime_seconds: Some(up),
+        } => format!("since apiserver start (up {})", format::duration(*up)),
+        Window::SinceStart {
+            uptime_seconds: None,
+        } => "since apiserver start".to_owned(),
+        Window::BetweenDumps { seconds } => {
+            format!("in the {} between the dumps", format::duration(*seconds))
+        }
+    };
+    // Gauges (sizes, counts) from the newest dump; counters over the window.
+    let current = later.as_ref().map_or(&earlier, |(_, dump)| dump);
+    let windowed = delta.as_ref().unwrap_or(&earlier);
+    let cx = MetricsContext {
+        dump: windowed,
+        config,
+        window: &window_words,
+    };
+    for (_, check) in METRICS_CHECKS {
+        report.findings.extend(check(&cx));
+    }
+
+    let etcd = etcd_size(current, config.etcd_default_quota_bytes);
+    let rates = seconds.map(|seconds| rates(&cx, &earlier, etcd.as_ref(), seconds));
+    let current_cx = MetricsContext {
+        dump: current,
+        config,
+        window: &window_words,
+    };
+    let (_, mut counts) = objects::object_counts(&current_cx);
+    counts.truncate(20);
+    report.metrics = Some(MetricsReport {
+        kubernetes_version: kubernetes_version(current).or_else(|| kubernetes_version(&earlier)),
+        etcd,
+        requests_by_verb: requests_by_verb(windowed),
+        window: Some(window),
+        objects: counts,
+        rates,
+        samples: current.sample_count(),
+    });
+    report.sort();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EARLIER: &str = "\
+process_start_time_seconds 1000
+kubernetes_build_info{git_version=\"v1.30.4-eks-a\"} 1
+apiserver_storage_size_bytes{storage_cluster_id=\"etcd-0\"} 4.0e9
+apiserver_request_total{code=\"200\",verb=\"GET\",resource=\"pods\",subresource=\"\"} 1000
+apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=\"\"} 5
+";
+
+    #[test]
+    fn one_dump_is_since_start() {
+        let report = analyze(
+            &Inputs {
+                metrics: Some(MetricsInput {
+                    text: EARLIER,
+                    taken_at: Some(1000.0 + 3.0 * 86_400.0),
+                }),
+                metrics_later: None,
+            },
+            &Config::default(),
+        )
+        .unwrap();
+        let metrics = report.metrics.unwrap();
+        assert_eq!(
+            metrics.window,
+            Some(Window::SinceStart {
+                uptime_seconds: Some(3.0 * 86_400.0)
+            })
+        );
+        assert_eq!(metrics.kubernetes_version.as_deref(), Some("v1.30.4-eks-a"));
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+    }
+
+    #[test]
+    fn two_dumps_give_rates_and_window_findings() {
+        let later = "\
+process_start_time_seconds 1000
+apiserver_storage_size_bytes{storage_cluster_id=\"etcd-0\"} 4.06e9
+apiserver_request_total{code=\"200\",verb=\"GET\",resource=\"pods\",subresource=\"\"} 1570
+apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=\"\"} 35
+";
+        let inputs = Inputs {
+            metrics: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: Some(5000.0),
+            }),
+            metrics_later: Some(MetricsInput {
+                text: later,
+                taken_at: Some(5300.0),
+            }),
+        };
+        let report = analyze(&inputs, &Config::default()).unwrap();
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        // In the window: 600 requests, 30 of them 5xx.
+        assert_eq!(messages, vec!["30 of 600 API requests in the 5 min between the dumps were answered 5xx (5.00 %; threshold 1.00 %)"]);
+        let rates = report.metrics.unwrap().rates.unwrap();
+        assert_eq!(rates.requests_per_second, 2.0);
+        assert_eq!(rates.error_ratio, Some(0.05));
+        assert!((rates.error_budget_burn.unwrap() - 5.0).abs() < 1e-12);
+        assert_eq!(rates.db_growth_bytes_per_second, Some(200_000.0));
+        let until = rates.seconds_until_quota.unwrap();
+        assert!((until - (8_589_934_592.0 - 4.06e9) / 200_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn two_dumps_need_times_and_one_process() {
+        let inputs = Inputs {
+            metrics: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: None,
+            }),
+            metrics_later: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: None,
+            }),
+        };
+        assert_eq!(
+            analyze(&inputs, &Config::default()).unwrap_err(),
+            InputError::NoElapsedTime
+        );
+        let other = EARLIER.replace(
+            "process_start_time_seconds 1000",
+            "process_start_time_seconds 2000",
+        );
+        let inputs = Inputs {
+            metrics: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: Some(1.0),
+            }),
+            metrics_later: Some(MetricsInput {
+                text: &other,
+                taken_at: Some(2.0),
+            }),
+        };
+        assert!(matches!(
+            analyze(&inputs, &Config::default()),
+            Err(InputError::Diff(DiffError::DifferentProcess { .. }))
+        ));
+    }
+}

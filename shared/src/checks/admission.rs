@@ -1,0 +1,215 @@
+//! ADM001–ADM003: admission webhooks and controllers as the API server measures them.
+
+use super::{Check, MetricsContext, Severity, GUIDE};
+use crate::format;
+use crate::metrics::query::{histogram_by, sum_by};
+use crate::report::{Evidence, Finding};
+
+/// ## What it does
+/// p99 of `apiserver_admission_webhook_admission_duration_seconds` per webhook, against its
+/// timeout (10 s unless configured).
+///
+/// ## Why is this bad?
+/// A webhook near its timeout is about to fail every request it sees (or fail open silently).
+pub const ADM001: Check = Check {
+    id: "ADM001",
+    severity: Severity::Warning,
+    title: "admission webhook near its timeout",
+    rationale: "A webhook whose p99 approaches its timeout adds that latency to every matching request and will \
+                soon time out: fail-closed webhooks then reject writes, fail-open ones silently skip their checks.",
+    remediation: "Make the webhook faster (more replicas, closer to the API server, no slow calls in the handler), \
+                  narrow its rules and selectors, and keep timeoutSeconds low.",
+    reference: GUIDE,
+};
+
+/// ## What it does
+/// `apiserver_admission_webhook_rejection_count` by `error_type` (`calling_webhook_error` and
+/// `apiserver_internal_error` mean the webhook itself failed) and
+/// `apiserver_admission_webhook_fail_open_count`.
+///
+/// ## Why is this bad?
+/// A failing webhook blocks writes (fail closed) or silently stops enforcing (fail open).
+pub const ADM002: Check = Check {
+    id: "ADM002",
+    severity: Severity::Warning,
+    title: "admission webhook failing",
+    rationale: "Calls to the webhook failed: fail-closed webhooks turned those into rejected writes, fail-open ones \
+                let requests through unchecked.",
+    remediation: "Check the webhook's Pods, Service and certificates; until it is healthy consider failurePolicy: \
+                  Ignore and a namespaceSelector that excludes kube-system.",
+    reference: GUIDE,
+};
+
+/// ## What it does
+/// p99 of `apiserver_admission_controller_admission_duration_seconds` per admission controller.
+///
+/// ## Why is this bad?
+/// Built-in admission runs on every write; a slow one slows them all.
+pub const ADM003: Check = Check {
+    id: "ADM003",
+    severity: Severity::Warning,
+    title: "slow admission controller",
+    rationale: "Admission controllers run on every matching write; a slow one (often ResourceQuota or a \
+                plugin waiting on etcd) adds its latency to all of them.",
+    remediation: "Check the controller named in the evidence; ResourceQuota with many quotas and LimitRanger with \
+                  many objects are common causes.",
+    reference: GUIDE,
+};
+
+pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let Some(family) = cx
+        .dump
+        .family("apiserver_admission_webhook_admission_duration_seconds")
+    else {
+        return Vec::new();
+    };
+    let limit = cx.config.webhook_timeout_fraction * cx.config.webhook_timeout_seconds;
+    histogram_by(family, &["name", "type"])
+        .into_iter()
+        .filter_map(|group| {
+            let name = group.key.first().copied().unwrap_or_default();
+            let kind = group.key.get(1).copied().unwrap_or_default();
+            let p99 = group.quantile(0.99)?;
+            (p99 >= limit).then(|| {
+                let message = format!(
+                    "{kind} webhook {name:?}: p99 {} {} over {} calls, {} of its {} timeout",
+                    format::seconds(p99),
+                    cx.window,
+                    format::count(group.count()),
+                    format::percent(p99 / cx.config.webhook_timeout_seconds),
+                    format::seconds(cx.config.webhook_timeout_seconds)
+                );
+                Finding::new(
+                    &ADM001,
+                    message,
+                    vec![Evidence::metric(
+                        "apiserver_admission_webhook_admission_duration_seconds",
+                        &[("name", name), ("type", kind), ("quantile", "0.99")],
+                        p99,
+                    )],
+                )
+            })
+        })
+        .collect()
+}
+
+pub fn adm002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(family) = cx
+        .dump
+        .family("apiserver_admission_webhook_rejection_count")
+    {
+        for (key, value) in sum_by(family, "", &["name", "error_type"]) {
+            let (name, error_type) = (
+                key.first().copied().unwrap_or_default(),
+                key.get(1).copied().unwrap_or_default(),
+            );
+            if value > 0.0
+                && matches!(
+                    error_type,
+                    "calling_webhook_error" | "apiserver_internal_error"
+                )
+            {
+                let message = format!(
+                    "webhook {name:?} failed {} times ({error_type}) {}",
+                    format::count(value),
+                    cx.window
+                );
+                out.push(Finding::new(
+                    &ADM002,
+                    message,
+                    vec![Evidence::metric(
+                        "apiserver_admission_webhook_rejection_count",
+                        &[("name", name), ("error_type", error_type)],
+                        value,
+                    )],
+                ));
+            }
+        }
+    }
+    if let Some(family) = cx
+        .dump
+        .family("apiserver_admission_webhook_fail_open_count")
+    {
+        for (key, value) in sum_by(family, "", &["name"]) {
+            let name = key.first().copied().unwrap_or_default();
+            if value > 0.0 {
+                let message = format!("webhook {name:?} failed open {} times {}: those requests were admitted unchecked", format::count(value), cx.window);
+                out.push(Finding::new(
+                    &ADM002,
+                    message,
+                    vec![Evidence::metric(
+                        "apiserver_admission_webhook_fail_open_count",
+                        &[("name", name)],
+                        value,
+                    )],
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn adm003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let Some(family) = cx
+        .dump
+        .family("apiserver_admission_controller_admission_duration_seconds")
+    else {
+        return Vec::new();
+    };
+    histogram_by(family, &["name", "type"])
+        .into_iter()
+        .filter_map(|group| {
+            let name = group.key.first().copied().unwrap_or_default();
+            let kind = group.key.get(1).copied().unwrap_or_default();
+            let p99 = group.quantile(0.99)?;
+            (p99 > cx.config.admission_controller_p99_seconds).then(|| {
+                let message = format!(
+                    "admission controller {name} ({kind}): p99 {} {} (threshold {})",
+                    format::seconds(p99),
+                    cx.window,
+                    format::seconds(cx.config.admission_controller_p99_seconds)
+                );
+                Finding::new(
+                    &ADM003,
+                    message,
+                    vec![Evidence::metric(
+                        "apiserver_admission_controller_admission_duration_seconds",
+                        &[("name", name), ("type", kind), ("quantile", "0.99")],
+                        p99,
+                    )],
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::tests::run;
+
+    #[test]
+    fn webhook_latency_failures_and_controllers() {
+        let dump = "\
+# TYPE apiserver_admission_webhook_admission_duration_seconds histogram
+# TYPE apiserver_admission_controller_admission_duration_seconds histogram
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"slow.example.com\",type=\"validating\",operation=\"CREATE\",rejected=\"false\",le=\"2.5\"} 90
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"slow.example.com\",type=\"validating\",operation=\"CREATE\",rejected=\"false\",le=\"10\"} 100
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"slow.example.com\",type=\"validating\",operation=\"CREATE\",rejected=\"false\",le=\"+Inf\"} 100
+apiserver_admission_webhook_rejection_count{name=\"slow.example.com\",error_type=\"calling_webhook_error\",rejection_code=\"0\",type=\"validating\",operation=\"CREATE\"} 12
+apiserver_admission_webhook_rejection_count{name=\"policy.example.com\",error_type=\"no_error\",rejection_code=\"400\",type=\"validating\",operation=\"CREATE\"} 3
+apiserver_admission_webhook_fail_open_count{name=\"audit.example.com\",type=\"validating\"} 2
+apiserver_admission_controller_admission_duration_seconds_bucket{name=\"ResourceQuota\",type=\"validate\",operation=\"CREATE\",rejected=\"false\",le=\"0.5\"} 10
+apiserver_admission_controller_admission_duration_seconds_bucket{name=\"ResourceQuota\",type=\"validate\",operation=\"CREATE\",rejected=\"false\",le=\"2.5\"} 20
+apiserver_admission_controller_admission_duration_seconds_bucket{name=\"ResourceQuota\",type=\"validate\",operation=\"CREATE\",rejected=\"false\",le=\"+Inf\"} 20
+";
+        // p99: rank 99 in (2.5, 10]: 2.5 + 7.5 * 9/10 = 9.25 s.
+        assert_eq!(run("adm001", dump), vec!["warning ADM001: validating webhook \"slow.example.com\": p99 9.25 s since apiserver start over 100 calls, 92.50 % of its 10.00 s timeout"]);
+        assert_eq!(run("adm002", dump), vec![
+            "warning ADM002: webhook \"slow.example.com\" failed 12 times (calling_webhook_error) since apiserver start",
+            "warning ADM002: webhook \"audit.example.com\" failed open 2 times since apiserver start: those requests were admitted unchecked",
+        ]);
+        // p99: rank 19.8 in (0.5, 2.5]: 0.5 + 2 * 9.8/10 = 2.46 s.
+        assert_eq!(run("adm003", dump), vec!["warning ADM003: admission controller ResourceQuota (validate): p99 2.46 s since apiserver start (threshold 500 ms)"]);
+    }
+}

@@ -1,0 +1,97 @@
+//! What the checks ask of a dump: sums and histograms grouped by labels, as PromQL's
+//! `sum by (...)` then `histogram_quantile` would compute them.
+
+use super::quantile::{bucket_quantile, Bucket};
+use super::{parse_value, Family, Sample};
+use std::collections::BTreeMap;
+
+/// One group of a histogram: the `_bucket` series whose `by` labels have these values, summed
+/// over every other label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistogramGroup<'s> {
+    pub key: Vec<&'s str>,
+    pub buckets: Vec<Bucket>,
+}
+
+impl HistogramGroup<'_> {
+    /// Observations: the summed `+Inf` buckets.
+    pub fn count(&self) -> f64 {
+        self.buckets
+            .iter()
+            .filter(|b| b.upper_bound == f64::INFINITY)
+            .map(|b| b.count)
+            .sum()
+    }
+
+    /// `histogram_quantile(q, ...)`, or `None` when Prometheus would give NaN.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        Some(bucket_quantile(q, &self.buckets).value).filter(|v| !v.is_nan())
+    }
+
+    /// Observations at or below `bound`, from the bucket with the largest `le` ≤ `bound`
+    /// (no interpolation: a conservative count of requests known to be fast enough).
+    pub fn count_le(&self, bound: f64) -> f64 {
+        let best = self
+            .buckets
+            .iter()
+            .filter(|b| b.upper_bound <= bound)
+            .map(|b| b.upper_bound)
+            .fold(f64::NEG_INFINITY, f64::max);
+        self.buckets
+            .iter()
+            .filter(|b| b.upper_bound == best)
+            .map(|b| b.count)
+            .sum()
+    }
+}
+
+/// `sum by (by..., le) (family_bucket)`, grouped; series missing a `by` label group under "".
+pub fn histogram_by<'s>(family: &'s Family<'_>, by: &[&str]) -> Vec<HistogramGroup<'s>> {
+    let mut groups: BTreeMap<Vec<&'s str>, Vec<Bucket>> = BTreeMap::new();
+    for sample in family.series("_bucket") {
+        let Some(le) = sample.label("le").and_then(parse_value) else {
+            continue;
+        };
+        let key: Vec<&str> = by
+            .iter()
+            .map(|l| sample.label(l).unwrap_or_default())
+            .collect();
+        groups.entry(key).or_default().push(Bucket {
+            upper_bound: le,
+            count: sample.value,
+        });
+    }
+    groups
+        .into_iter()
+        .map(|(key, buckets)| HistogramGroup { key, buckets })
+        .collect()
+}
+
+/// `sum by (by...) (series)` over the plain (or suffixed) series of a family.
+pub fn sum_by<'s>(
+    family: &'s Family<'_>,
+    suffix: &'s str,
+    by: &[&str],
+) -> Vec<(Vec<&'s str>, f64)> {
+    let mut groups: BTreeMap<Vec<&'s str>, f64> = BTreeMap::new();
+    for sample in family.series(suffix) {
+        if sample.value.is_nan() {
+            continue;
+        }
+        let key: Vec<&str> = by
+            .iter()
+            .map(|l| sample.label(l).unwrap_or_default())
+            .collect();
+        *groups.entry(key).or_default() += sample.value;
+    }
+    groups.into_iter().collect()
+}
+
+/// Labels of a sample as owned pairs, for evidence.
+pub fn labels_of(sample: &Sample<'_>) -> Vec<(String, String)> {
+    sample
+        .labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
