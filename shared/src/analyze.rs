@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::format;
 use crate::metrics::diff::{difference, DiffError};
 use crate::metrics::summary::{etcd_size, kubernetes_version, requests_by_verb, EtcdSize};
-use crate::metrics::{parse, Exposition};
+use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
 use std::fmt;
 
@@ -115,11 +115,25 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
             let uptime = first
                 .taken_at
                 .zip(start_time(&earlier))
-                .map(|(at, start)| at - start)
-                .filter(|u| *u >= 0.0);
+                .map(|(at, start)| at - start);
+            if let Some(up) = uptime.filter(|u| *u < 0.0) {
+                let line = earlier
+                    .family("process_start_time_seconds")
+                    .and_then(|f| f.samples.first())
+                    .map_or(0, |s| s.line);
+                report.diagnostics.push(Diagnostic {
+                    input: "metrics",
+                    line,
+                    level: DiagnosticLevel::Warning,
+                    message: format!(
+                        "the dump's time is {} before the API server started: check --taken-at",
+                        format::duration(-up)
+                    ),
+                });
+            }
             (
                 Window::SinceStart {
-                    uptime_seconds: uptime,
+                    uptime_seconds: uptime.filter(|u| *u >= 0.0),
                 },
                 None,
                 None,

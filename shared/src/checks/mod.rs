@@ -101,6 +101,34 @@ pub fn by_id(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|check| check.id == id)
 }
 
+/// The check catalogue as Markdown (`docs/checks.md` is this, generated).
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# cpguard checks\n\nGenerated from the check registry (`cpguard checks --format markdown`); do not edit by hand.\n\n| ID | severity | title |\n|---|---|---|\n",
+    );
+    for check in REGISTRY {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            check.id,
+            check.id.to_ascii_lowercase(),
+            check.severity.as_str(),
+            check.title
+        ));
+    }
+    for check in REGISTRY {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** · {}\n\n**Why is this bad?** {}\n\n**What to do:** {}\n\nReference: <{}>\n",
+            check.id,
+            check.title,
+            check.severity.as_str(),
+            check.rationale,
+            check.remediation,
+            check.reference
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

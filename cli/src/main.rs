@@ -1,0 +1,181 @@
+//! `cpguard`: reads exported control-plane data offline and reports what threatens it.
+//!
+//! All errors end up in [`main`], which maps them to the exit codes: 0 (nothing at or above
+//! `--fail-on`), 1 (a finding at or above `--fail-on`), 2 (usage or input error).
+
+mod render;
+mod time;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cpguard_core::checks::Severity;
+use cpguard_core::{analyze, Config, Inputs, MetricsInput};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cpguard", version, about = "Finds what threatens a Kubernetes control plane in kubectl exports", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a `kubectl get --raw /metrics` dump (and optionally a later one, for rates).
+    Analyze(AnalyzeArgs),
+    /// List every check cpguard knows.
+    Checks {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// The API server's (or an etcd member's) /metrics dump; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    metrics: Option<String>,
+    /// A second dump of the same API server taken later: findings then cover the window between the two, with rates.
+    #[arg(long, value_name = "FILE")]
+    metrics_later: Option<String>,
+    /// When the --metrics dump was taken (RFC 3339 or Unix seconds). Default: the file's modification time (stdin: now).
+    #[arg(long, value_name = "TIME")]
+    taken_at: Option<String>,
+    /// When the --metrics-later dump was taken. Default: the file's modification time.
+    #[arg(long, value_name = "TIME")]
+    later_taken_at: Option<String>,
+    /// Thresholds to override, as JSON or YAML (camelCase keys; see `cpguard analyze --print-config`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
+    /// Print the default thresholds as JSON and exit.
+    #[arg(long)]
+    print_config: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Critical,
+    Warning,
+    Never,
+}
+
+/// A file's text and modification time; `-` is stdin (taken now).
+fn read_input(path: &str) -> Result<(String, Option<f64>), String> {
+    let (bytes, mtime) = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("stdin: {e}"))?;
+        (bytes, Some(time::now()))
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let mtime = std::fs::metadata(path)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(time::unix_seconds);
+        (bytes, mtime)
+    };
+    // Invalid UTF-8 is replaced, not refused: the parser reports what it cannot read by line.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok((text, mtime))
+}
+
+fn taken_at(flag: Option<&str>, default: Option<f64>, name: &str) -> Result<Option<f64>, String> {
+    match flag {
+        Some(text) => time::parse(text).map(Some).ok_or_else(|| {
+            format!("{name} {text:?}: use RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds")
+        }),
+        None => Ok(default),
+    }
+}
+
+fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
+    let mut config = Config::default();
+    if args.print_config {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        config = serde_saphyr::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    }
+    let Some(metrics_path) = &args.metrics else {
+        return Err("nothing to analyse: give --metrics FILE (`kubectl get --raw /metrics > apiserver.metrics`)".to_owned());
+    };
+    let (text, mtime) = read_input(metrics_path)?;
+    let later = args.metrics_later.as_deref().map(read_input).transpose()?;
+    let first = MetricsInput {
+        text: &text,
+        taken_at: taken_at(args.taken_at.as_deref(), mtime, "--taken-at")?,
+    };
+    let second = match &later {
+        Some((text, mtime)) => Some(MetricsInput {
+            text,
+            taken_at: taken_at(args.later_taken_at.as_deref(), *mtime, "--later-taken-at")?,
+        }),
+        None => None,
+    };
+    let report = analyze(
+        &Inputs {
+            metrics: Some(first),
+            metrics_later: second,
+        },
+        &config,
+    )
+    .map_err(|e| e.to_string())?;
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+        Format::Text => render::text(&report),
+        Format::Markdown => render::markdown(&report),
+    };
+    println!("{out}");
+    let threshold = match args.fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    let failed = threshold
+        .zip(report.worst())
+        .is_some_and(|(at, worst)| worst >= at);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Analyze(args) => run_analyze(args),
+        Command::Checks { format } => {
+            let out = match format {
+                Format::Markdown => cpguard_core::checks::catalogue_markdown(),
+                Format::Json => render::catalogue_json(),
+                Format::Text => render::catalogue_text(),
+            };
+            print!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("cpguard: {message}");
+        ExitCode::from(2)
+    })
+}

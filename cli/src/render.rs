@@ -1,0 +1,274 @@
+//! The report as terminal text and as Markdown (the JSON is the report serialised as is).
+
+use cpguard_core::checks::{Severity, REGISTRY};
+use cpguard_core::format;
+use cpguard_core::report::{Evidence, Finding, MetricsReport, Report, Window};
+use std::fmt::Write as _;
+
+fn evidence_line(e: &Evidence) -> String {
+    match e {
+        Evidence::Object { object, path } => format!("{object} {path}"),
+        Evidence::Metric {
+            metric,
+            labels,
+            value,
+        } => {
+            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            format!("{metric}{{{}}} = {value}", labels.join(","))
+        }
+    }
+}
+
+fn window_words(window: Option<&Window>) -> String {
+    match window {
+        Some(Window::SinceStart {
+            uptime_seconds: Some(up),
+        }) => format!("since apiserver start (up {})", format::duration(*up)),
+        Some(Window::SinceStart {
+            uptime_seconds: None,
+        }) => "since apiserver start (uptime unknown: give --taken-at)".to_owned(),
+        Some(Window::BetweenDumps { seconds }) => {
+            format!("the {} between the two dumps", format::duration(*seconds))
+        }
+        None => "-".to_owned(),
+    }
+}
+
+fn counts(report: &Report) -> String {
+    let n = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        "{} findings ({} critical, {} warning, {} info)",
+        report.findings.len(),
+        n(Severity::Critical),
+        n(Severity::Warning),
+        n(Severity::Info)
+    )
+}
+
+fn quantile(q: Option<f64>) -> String {
+    q.map_or_else(|| "-".to_owned(), format::seconds)
+}
+
+fn metrics_text(out: &mut String, m: &MetricsReport) {
+    let _ = writeln!(
+        out,
+        "\nKubernetes {} · {} samples · window: {}",
+        m.kubernetes_version.as_deref().unwrap_or("version unknown"),
+        format::count(m.samples as f64),
+        window_words(m.window.as_ref())
+    );
+    if let Some(etcd) = &m.etcd {
+        let _ = writeln!(
+            out,
+            "etcd database: {} of {} ({}) from {}",
+            format::bytes(etcd.db_size_bytes),
+            format::bytes(etcd.quota_bytes),
+            format::percent(etcd.db_size_bytes / etcd.quota_bytes),
+            etcd.source_metric
+        );
+    }
+    if let Some(r) = &m.rates {
+        let _ = writeln!(
+            out,
+            "rates over {}: {:.2} requests/s",
+            format::duration(r.seconds),
+            r.requests_per_second
+        );
+        if let (Some(ratio), Some(burn)) = (r.error_ratio, r.error_budget_burn) {
+            let _ = writeln!(out, "  5xx {} = {burn:.1}× a 1 % error budget (kubernetes-mixin pages at 14.4× over 1 h, 6× over 6 h; tickets at 3× and 1×)", format::percent(ratio));
+        }
+        if let Some(slow) = r.slow_ratio {
+            let _ = writeln!(out, "  slower than the SLO: {}", format::percent(slow));
+        }
+        if let Some(growth) = r.db_growth_bytes_per_second {
+            let until = r.seconds_until_quota.map_or_else(
+                || "not growing".to_owned(),
+                |s| format!("quota in {}", format::duration(s)),
+            );
+            let _ = writeln!(
+                out,
+                "  etcd growth: {}/h, {until}",
+                format::bytes(growth * 3600.0)
+            );
+        }
+    }
+    if !m.requests_by_verb.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nrequest latency by verb ({}):",
+            window_words(m.window.as_ref())
+        );
+        let _ = writeln!(
+            out,
+            "  {:<10} {:>12} {:>9} {:>9} {:>9}",
+            "verb", "count", "p50", "p90", "p99"
+        );
+        for v in &m.requests_by_verb {
+            let _ = writeln!(
+                out,
+                "  {:<10} {:>12} {:>9} {:>9} {:>9}",
+                v.verb,
+                format::count(v.count),
+                quantile(v.p50),
+                quantile(v.p90),
+                quantile(v.p99)
+            );
+        }
+    }
+    if !m.objects.is_empty() {
+        let top: Vec<String> = m
+            .objects
+            .iter()
+            .take(5)
+            .map(|o| format!("{} {}", o.resource, format::count(o.count)))
+            .collect();
+        let _ = writeln!(out, "\nlargest object counts: {}", top.join(", "));
+    }
+}
+
+/// Grouped by severity, numbers with units.
+pub fn text(report: &Report) -> String {
+    let mut out = format!("cpguard: {}\n", counts(report));
+    for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", severity.as_str().to_ascii_uppercase());
+        for f in group {
+            let _ = writeln!(out, "  {:<8} {}", f.check, f.title);
+            let _ = writeln!(out, "           {}", f.message);
+            for e in f.evidence.iter().take(5) {
+                let _ = writeln!(out, "           evidence: {}", evidence_line(e));
+            }
+            let _ = writeln!(out, "           fix: {}", f.remediation);
+        }
+    }
+    if let Some(m) = &report.metrics {
+        metrics_text(&mut out, m);
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} input lines could not be read as expected:",
+            report.diagnostics.len()
+        );
+        for d in report.diagnostics.iter().take(20) {
+            let _ = writeln!(out, "  {} line {}: {}", d.input, d.line, d.message);
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// For a ticket: a summary table, then each finding with evidence and the fix.
+pub fn markdown(report: &Report) -> String {
+    let mut out = format!("## cpguard report\n\n{}\n", counts(report));
+    if let Some(m) = &report.metrics {
+        let _ = writeln!(
+            out,
+            "\n- Kubernetes: {}\n- Window: {}",
+            m.kubernetes_version.as_deref().unwrap_or("unknown"),
+            window_words(m.window.as_ref())
+        );
+        if let Some(etcd) = &m.etcd {
+            let _ = writeln!(
+                out,
+                "- etcd database: {} of {} ({})",
+                format::bytes(etcd.db_size_bytes),
+                format::bytes(etcd.quota_bytes),
+                format::percent(etcd.db_size_bytes / etcd.quota_bytes)
+            );
+        }
+    }
+    if !report.findings.is_empty() {
+        out.push_str("\n| severity | check | finding |\n|---|---|---|\n");
+        for f in &report.findings {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                f.severity.as_str(),
+                f.check,
+                md_escape(&f.message)
+            );
+        }
+        for f in &report.findings {
+            let _ = writeln!(
+                out,
+                "\n### {} {} ({})\n\n{}\n",
+                f.check,
+                f.title,
+                f.severity.as_str(),
+                f.message
+            );
+            for e in &f.evidence {
+                let _ = writeln!(out, "- `{}`", evidence_line(e));
+            }
+            let _ = writeln!(
+                out,
+                "\n**Fix:** {}\n\nReference: <{}>",
+                f.remediation, f.reference
+            );
+        }
+    }
+    if let Some(m) = report
+        .metrics
+        .as_ref()
+        .filter(|m| !m.requests_by_verb.is_empty())
+    {
+        out.push_str("\n### Request latency by verb\n\n| verb | count | p50 | p90 | p99 |\n|---|---:|---:|---:|---:|\n");
+        for v in &m.requests_by_verb {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                v.verb,
+                format::count(v.count),
+                quantile(v.p50),
+                quantile(v.p90),
+                quantile(v.p99)
+            );
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n### Input lines not read\n");
+        for d in &report.diagnostics {
+            let _ = writeln!(
+                out,
+                "- {} line {}: {}",
+                d.input,
+                d.line,
+                md_escape(&d.message)
+            );
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+pub fn catalogue_text() -> String {
+    let mut out = String::new();
+    for check in REGISTRY {
+        let _ = writeln!(
+            out,
+            "{:<8} {:<9} {}",
+            check.id,
+            check.severity.as_str(),
+            check.title
+        );
+    }
+    out
+}
+
+pub fn catalogue_json() -> String {
+    let checks: Vec<serde_json::Value> = REGISTRY
+        .iter()
+        .map(|c| serde_json::json!({"id": c.id, "severity": c.severity, "title": c.title, "rationale": c.rationale, "remediation": c.remediation, "reference": c.reference}))
+        .collect();
+    serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n"
+}

@@ -1,0 +1,349 @@
+//! The `cpguard` binary end to end: outputs, exit codes, the JSON contract, the corpus.
+// Test support: a panic is how a test reports failure.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use cpguard_tests::{assert_expected, corpus, files, root};
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const SAMPLE: &str = "shared/samples/apiserver.metrics";
+const LATER: &str = "shared/samples/apiserver-later.metrics";
+const TAKEN: &str = "2026-11-27T12:00:00Z";
+
+fn cpguard(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cpguard"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn text_and_markdown_of_the_sample() {
+    let text = cpguard(&["analyze", "--metrics", SAMPLE, "--taken-at", TAKEN], None);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert_expected("cli-sample.txt", &stdout(&text));
+    let md = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    assert_expected("cli-sample.md", &stdout(&md));
+    let two = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--metrics-later",
+            LATER,
+            "--later-taken-at",
+            "2026-11-27T12:10:00Z",
+        ],
+        None,
+    );
+    assert_expected("cli-sample-two-dumps.txt", &stdout(&two));
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for finding in report["findings"].as_array().unwrap() {
+        for key in [
+            "check",
+            "severity",
+            "title",
+            "message",
+            "evidence",
+            "remediation",
+            "reference",
+        ] {
+            assert!(
+                finding.get(key).is_some(),
+                "finding without {key}: {finding}"
+            );
+        }
+    }
+    let metrics = &report["metrics"];
+    assert_eq!(metrics["kubernetes_version"], "v1.31.4-eks-2d5f260");
+    assert_eq!(metrics["etcd"]["db_size_bytes"], 7.1e9);
+    assert_eq!(metrics["etcd"]["quota_bytes"], 8_589_934_592.0);
+    assert_eq!(
+        metrics["etcd"]["source_metric"],
+        "apiserver_storage_size_bytes"
+    );
+    let get = metrics["requests_by_verb"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["verb"] == "GET")
+        .unwrap();
+    assert_eq!(get["count"], 52_000.0);
+    assert_eq!(
+        metrics["window"],
+        serde_json::json!({"kind": "since_start", "uptime_seconds": 734_400.0})
+    );
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    let etcd001 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "ETCD001")
+        .unwrap();
+    assert_eq!(
+        etcd001["evidence"][0],
+        serde_json::json!({"metric": "apiserver_storage_size_bytes", "labels": {}, "value": 7.1e9})
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let code = |args: &[&str]| cpguard(args, None).status.code();
+    assert_eq!(
+        code(&["analyze", "--metrics", SAMPLE, "--fail-on", "warning"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&["analyze", "--metrics", SAMPLE, "--fail-on", "critical"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["analyze", "--metrics", SAMPLE, "--fail-on", "never"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&["analyze", "--metrics", SAMPLE, "--format", "yaml"]),
+        Some(2)
+    );
+    let missing = cpguard(&["analyze", "--metrics", "no/such.metrics"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stderr(&missing),
+        "cpguard: no/such.metrics: No such file or directory (os error 2)\n"
+    );
+    let nothing = cpguard(&["analyze"], None);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(stderr(&nothing).contains("give --metrics FILE"));
+    let bad_time = cpguard(
+        &["analyze", "--metrics", SAMPLE, "--taken-at", "noon"],
+        None,
+    );
+    assert_eq!(
+        stderr(&bad_time),
+        "cpguard: --taken-at \"noon\": use RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds\n"
+    );
+}
+
+#[test]
+fn stdin_and_bad_lines() {
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    let from_file = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let from_stdin = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            "-",
+            "--taken-at",
+            TAKEN,
+            "--format",
+            "json",
+        ],
+        Some(&text),
+    );
+    assert_eq!(stdout(&from_file), stdout(&from_stdin));
+    // A kubectl warning pasted above the dump and a truncated last line.
+    let damaged = format!("Warning: v1 ComponentStatus is deprecated in v1.19+\n{}\napiserver_request_total{{code=\"200\",verb=\"GE", text.trim_end());
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            "-",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        Some(&damaged),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let lines = text.lines().count();
+    assert_eq!(
+        report["diagnostics"],
+        serde_json::json!([
+            {"input": "metrics", "line": 1, "level": "error", "message": "not a sample or comment: \"Warning: v1 ComponentStatus is deprecated in v1.19+\""},
+            {"input": "metrics", "line": lines + 2, "level": "error", "message": "unterminated quoted string (truncated line?)"},
+        ])
+    );
+    assert_eq!(
+        report["metrics"]["kubernetes_version"],
+        "v1.31.4-eks-2d5f260"
+    );
+}
+
+#[test]
+fn two_dumps_from_different_servers_are_refused() {
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    let other = text.replace(
+        "process_start_time_seconds 1.7950464e+09",
+        "process_start_time_seconds 1.7950470e+09",
+    );
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--metrics-later",
+            "-",
+            "--later-taken-at",
+            "2026-11-27T12:10:00Z",
+        ],
+        Some(&other),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("cpguard: the two dumps come from different API server processes (process_start_time_seconds 1795046400 vs 1795047000)"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_checks_page_is_generated_from_the_registry() {
+    let out = cpguard(&["checks", "--format", "markdown"], None);
+    let path = root().join("docs/checks.md");
+    if std::env::var_os("CPGUARD_BLESS").is_some() {
+        std::fs::write(&path, stdout(&out)).unwrap();
+    }
+    let page = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(page, stdout(&out), "docs/checks.md is stale: run `cargo run -p cpguard-cli -- checks --format markdown > docs/checks.md`");
+    let list = stdout(&cpguard(&["checks"], None));
+    assert_eq!(list.lines().count(), cpguard_core::checks::REGISTRY.len());
+    assert!(
+        list.starts_with("SYS001   critical  unsafe sysctl\n"),
+        "{list}"
+    );
+}
+
+/// Every corpus dump through the binary: the contract's fields, with the version-specific
+/// size metric, and the etcd members' own quota (2 GiB).
+#[test]
+fn every_corpus_dump_as_json() {
+    let Some(dir) = corpus("metrics") else { return };
+    for path in files(&dir, "metrics") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let out = cpguard(
+            &[
+                "analyze",
+                "--metrics",
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let minor: u32 = name.split('_').nth(2).unwrap().parse().unwrap();
+        let metrics = &report["metrics"];
+        assert!(
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["level"] != "error"),
+            "{name}"
+        );
+        if name.ends_with("_etcd.metrics") {
+            assert_eq!(
+                metrics["etcd"]["source_metric"], "etcd_mvcc_db_total_size_in_bytes",
+                "{name}"
+            );
+            assert_eq!(metrics["etcd"]["quota_bytes"], 2_147_483_648.0, "{name}");
+            assert_eq!(metrics["kubernetes_version"], Value::Null, "{name}");
+        } else {
+            let version = metrics["kubernetes_version"].as_str().unwrap();
+            assert!(
+                version.starts_with(&format!("v1.{minor}.")),
+                "{name}: {version}"
+            );
+            let expected = match minor {
+                ..=25 => "etcd_db_total_size_in_bytes",
+                26 | 27 => "apiserver_storage_db_total_size_in_bytes",
+                _ => "apiserver_storage_size_bytes",
+            };
+            assert_eq!(metrics["etcd"]["source_metric"], expected, "{name}");
+            assert_eq!(
+                metrics["etcd"]["quota_bytes"], 8_589_934_592.0,
+                "{name}: EKS default"
+            );
+            let verbs: Vec<&str> = metrics["requests_by_verb"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["verb"].as_str().unwrap())
+                .collect();
+            for verb in ["GET", "LIST", "WATCH"] {
+                assert!(verbs.contains(&verb), "{name}: {verbs:?}");
+            }
+        }
+    }
+}
