@@ -7,7 +7,7 @@ POLICIES := unsafe-sysctls webhook-guard
 WASM_TARGET := wasm32-wasip1
 POLICY_OUT := target/$(WASM_TARGET)/policy
 
-.PHONY: all deps policies serve test test-unit lint bench bench-policies clean
+.PHONY: all deps policies serve test lint bench bench-policies bench-metrics clean
 
 all: policies
 
@@ -45,10 +45,14 @@ lint:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 ## bench-policies: validate() latency in the wasmtime host and artifact sizes.
-bench: bench-policies
+bench: bench-policies bench-metrics
 bench-policies: policies
 	$(CARGO) bench --locked -p cpguard-tests --bench policy_latency
 
 clean:
 	$(CARGO) clean
 	rm -f policies/*/annotated-policy.wasm
+
+## bench-metrics: parse and analyze throughput against prometheus-parse (needs the corpus).
+bench-metrics:
+	$(CARGO) bench --locked -p cpguard-cli --bench metrics_throughput

@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::{histogram_by, sum_by};
+use crate::metrics::query::{at, histogram_by, sum_by};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -67,8 +67,8 @@ pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     histogram_by(family, &["name", "type"])
         .into_iter()
         .filter_map(|group| {
-            let name = group.key.first().copied().unwrap_or_default();
-            let kind = group.key.get(1).copied().unwrap_or_default();
+            let name = group.key(0);
+            let kind = group.key(1);
             let p99 = group.quantile(0.99)?;
             (p99 >= limit).then(|| {
                 let message = format!(
@@ -100,10 +100,7 @@ pub fn adm002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         .family("apiserver_admission_webhook_rejection_count")
     {
         for (key, value) in sum_by(family, "", &["name", "error_type"]) {
-            let (name, error_type) = (
-                key.first().copied().unwrap_or_default(),
-                key.get(1).copied().unwrap_or_default(),
-            );
+            let (name, error_type) = (at(&key, 0), at(&key, 1));
             if value > 0.0
                 && matches!(
                     error_type,
@@ -132,7 +129,7 @@ pub fn adm002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         .family("apiserver_admission_webhook_fail_open_count")
     {
         for (key, value) in sum_by(family, "", &["name"]) {
-            let name = key.first().copied().unwrap_or_default();
+            let name = at(&key, 0);
             if value > 0.0 {
                 let message = format!("webhook {name:?} failed open {} times {}: those requests were admitted unchecked", format::count(value), cx.window);
                 out.push(Finding::new(
@@ -160,8 +157,8 @@ pub fn adm003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     histogram_by(family, &["name", "type"])
         .into_iter()
         .filter_map(|group| {
-            let name = group.key.first().copied().unwrap_or_default();
-            let kind = group.key.get(1).copied().unwrap_or_default();
+            let name = group.key(0);
+            let kind = group.key(1);
             let p99 = group.quantile(0.99)?;
             (p99 > cx.config.admission_controller_p99_seconds).then(|| {
                 let message = format!(

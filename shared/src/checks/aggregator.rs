@@ -33,7 +33,7 @@ pub fn agg001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
                 format!("APIService {name} is unavailable"),
                 vec![Evidence::metric(
                     "aggregator_unavailable_apiservice",
-                    &[("name", name)],
+                    &[("name", &name)],
                     1.0,
                 )],
             )

@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::{histogram_by, sum_by};
+use crate::metrics::query::{at, histogram_by, sum_by};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -83,7 +83,7 @@ pub fn error_counts(dump: &crate::metrics::Exposition<'_>) -> Option<(f64, f64)>
     let family = dump.family("apiserver_request_total")?;
     let (mut errors, mut total) = (0.0, 0.0);
     for sample in family.series("").filter(|s| !s.value.is_nan()) {
-        if is_health(sample.label("subresource").unwrap_or_default()) {
+        if is_health(&sample.label("subresource").unwrap_or_default()) {
             continue;
         }
         total += sample.value;
@@ -100,10 +100,10 @@ pub fn api001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     };
     let groups = sum_by(family, "", &["code", "verb", "resource", "subresource"]);
     let (mut total, mut errors, mut health_errors) = (0.0, 0.0, 0.0);
-    let mut worst: Vec<(&[&str], f64)> = Vec::new();
+    let mut worst: Vec<(&[std::borrow::Cow<'_, str>], f64)> = Vec::new();
     for (key, value) in &groups {
-        let code = key.first().copied().unwrap_or_default();
-        let subresource = key.get(3).copied().unwrap_or_default();
+        let code = at(key, 0);
+        let subresource = at(key, 3);
         let server_error = code.starts_with('5');
         if is_health(subresource) {
             health_errors += if server_error { *value } else { 0.0 };
@@ -122,7 +122,7 @@ pub fn api001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
             .iter()
             .take(5)
             .map(|(key, v)| {
-                let get = |i: usize| key.get(i).copied().unwrap_or_default();
+                let get = |i: usize| at(key, i);
                 Evidence::metric(
                     "apiserver_request_total",
                     &[("code", get(0)), ("verb", get(1)), ("resource", get(2))],
@@ -156,7 +156,7 @@ pub fn api002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     if let Some(family) = cx.dump.family("apiserver_request_total") {
         let throttled: f64 = family
             .series("")
-            .filter(|s| s.label("code") == Some("429"))
+            .filter(|s| s.label("code").as_deref() == Some("429"))
             .map(|s| s.value)
             .filter(|v| !v.is_nan())
             .sum();
@@ -189,7 +189,7 @@ pub fn api002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
                 .filter(|(_, v)| *v > 0.0)
                 .take(5)
                 .map(|(key, v)| {
-                    let get = |i: usize| key.get(i).copied().unwrap_or_default();
+                    let get = |i: usize| at(key, i);
                     Evidence::metric(
                         "apiserver_flowcontrol_rejected_requests_total",
                         &[
@@ -242,7 +242,7 @@ pub fn slow_counts(cx: &MetricsContext<'_, '_>) -> Option<(f64, f64, &'static st
     })?;
     let (mut total, mut slow) = (0.0, 0.0);
     for group in histogram_by(family, &["verb", "scope"]) {
-        let get = |i: usize| group.key.get(i).copied().unwrap_or_default();
+        let get = |i: usize| group.key(i);
         let Some(limit) = slo(cx, get(0), get(1)) else {
             continue;
         };
@@ -270,7 +270,7 @@ pub fn api003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     let (mut total, mut slow) = (0.0, 0.0);
     let mut worst: Vec<(String, String, f64, f64)> = Vec::new();
     for group in histogram_by(family, &["verb", "scope", "resource"]) {
-        let get = |i: usize| group.key.get(i).copied().unwrap_or_default();
+        let get = |i: usize| group.key(i);
         let Some(limit) = slo(cx, get(0), get(1)) else {
             continue;
         };
@@ -318,7 +318,7 @@ pub fn api004(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         .filter(|(_, v)| *v > 0.0)
         .take(5)
         .map(|(key, v)| {
-            let get = |i: usize| key.get(i).copied().unwrap_or_default();
+            let get = |i: usize| at(key, i);
             Evidence::metric(
                 "apiserver_request_terminations_total",
                 &[("verb", get(0)), ("resource", get(1)), ("code", get(2))],

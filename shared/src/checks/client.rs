@@ -53,7 +53,7 @@ pub fn cli001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     }
     if let Some(family) = cx.dump.family("rest_client_request_duration_seconds") {
         for group in histogram_by(family, &["verb"]) {
-            let verb = group.key.first().copied().unwrap_or_default();
+            let verb = group.key(0);
             let Some(p99) = group.quantile(0.99) else {
                 continue;
             };

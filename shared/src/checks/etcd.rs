@@ -135,7 +135,7 @@ pub fn etcd003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     if let Some(family) = cx.dump.family("etcd_request_duration_seconds") {
         // Labels changed in 1.34 ({operation,type} → {group,operation,resource}): group by name.
         for group in histogram_by(family, &["operation"]) {
-            let operation = group.key.first().copied().unwrap_or_default();
+            let operation = group.key(0);
             let Some(p99) = group.quantile(0.99) else {
                 continue;
             };

@@ -41,7 +41,7 @@ pub fn object_counts(cx: &MetricsContext<'_, '_>) -> (Option<&'static str>, Vec<
     let mut counts: Vec<ObjectCount> = family
         .series("")
         .map(|s| ObjectCount {
-            resource: s.label("resource").unwrap_or_default().to_owned(),
+            resource: s.label("resource").unwrap_or_default().into_owned(),
             count: s.value,
         })
         .collect();

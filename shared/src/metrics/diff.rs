@@ -42,18 +42,14 @@ impl fmt::Display for DiffError {
 
 /// A series' identity: its name and its labels in a fixed order.
 fn key(sample: &Sample<'_>) -> String {
-    let mut labels: Vec<(&str, &str)> = sample
-        .labels
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .collect();
+    let mut labels: Vec<_> = sample.labels().collect();
     labels.sort_unstable();
     let mut out = sample.name.to_string();
     out.push('{');
     for (k, v) in labels {
-        out.push_str(k);
+        out.push_str(&k);
         out.push_str("=\"");
-        out.push_str(v);
+        out.push_str(&v);
         out.push_str("\",");
     }
     out.push('}');

@@ -7,7 +7,7 @@ pub mod quantile;
 pub mod query;
 pub mod summary;
 
-pub use parse::{parse, parse_value, Exposition};
+pub use parse::{parse, parse_value, Exposition, LabelPairs};
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -31,7 +31,9 @@ pub enum MetricType {
 pub struct Sample<'a> {
     /// The sample's own name (`apiserver_request_duration_seconds_bucket`).
     pub name: Cow<'a, str>,
-    pub labels: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The label block as written, without braces (and without a quoted metric name);
+    /// read it with [`Sample::labels`] or [`Sample::label`].
+    pub raw_labels: &'a str,
     pub value: f64,
     /// As written: milliseconds in the text format, seconds in OpenMetrics.
     pub timestamp: Option<f64>,
@@ -39,12 +41,15 @@ pub struct Sample<'a> {
     pub line: u32,
 }
 
-impl Sample<'_> {
-    pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_ref())
+impl<'a> Sample<'a> {
+    /// The labels, in the order written.
+    pub fn labels(&self) -> LabelPairs<'a> {
+        LabelPairs::new(self.raw_labels)
+    }
+
+    /// One label's value. Borrowed from the input unless the value has escapes.
+    pub fn label(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.labels().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 
@@ -97,8 +102,7 @@ mod tests {
                 f.help.as_deref()
             ));
             for s in &f.samples {
-                let labels: Vec<String> =
-                    s.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                let labels: Vec<String> = s.labels().map(|(k, v)| format!("{k}={v:?}")).collect();
                 out.push_str(&format!(
                     "  {}:{} {{{}}} {} ts={:?}\n",
                     s.line,

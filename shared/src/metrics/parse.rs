@@ -323,9 +323,11 @@ impl<'a> Parser<'a> {
                 return Err(format!("not a sample or comment: {shown:?}"));
             }
         };
-        let mut labels = Vec::new();
+        let mut labels = "";
         if let Some(body) = rest.strip_prefix('{') {
-            rest = read_labels(body, &mut name, &mut labels)?;
+            let (raw, after) = read_labels(body, &mut name)?;
+            labels = raw;
+            rest = after;
         }
         let name = name.ok_or("a sample without a metric name")?;
         let (value_text, tail) = split_token(rest);
@@ -358,7 +360,7 @@ impl<'a> Parser<'a> {
         if let Some(f) = self.out.families.get_mut(family) {
             f.samples.push(Sample {
                 name,
-                labels,
+                raw_labels: labels,
                 value,
                 timestamp,
                 line: line_no,
@@ -368,55 +370,125 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Reads `name="value",...}`; a quoted string without `=` is the metric name (UTF-8 form).
-fn read_labels<'a>(
-    mut s: &'a str,
-    name: &mut Option<Cow<'a, str>>,
-    labels: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
-) -> Result<&'a str, String> {
-    loop {
-        s = s.trim_start_matches([' ', '\t']);
-        if let Some(rest) = s.strip_prefix('}') {
-            return Ok(rest);
-        }
-        let (key, rest) = if s.starts_with('"') {
-            quoted(s)?
+/// Reads one `name="value"` pair (or, first in the block, a quoted metric name) and the
+/// separator after it. `Ok(None)` at the closing `}`.
+type Pair<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+fn next_pair(s: &str) -> Result<Option<(Pair<'_>, &str)>, String> {
+    let s = s.trim_start_matches([' ', '\t']);
+    if s.starts_with('}') || s.is_empty() {
+        return if s.is_empty() {
+            Err("unterminated label set (truncated line?)".to_owned())
         } else {
-            let (key, rest) = ident(s).ok_or_else(|| {
-                if s.is_empty() {
-                    "unterminated label set (truncated line?)".to_owned()
-                } else {
-                    format!(
-                        "bad label name at {:?}",
-                        s.chars().take(20).collect::<String>()
-                    )
-                }
-            })?;
-            (Cow::Borrowed(key), rest)
+            Ok(None)
         };
-        let rest = rest.trim_start_matches([' ', '\t']);
-        if let Some(after_eq) = rest.strip_prefix('=') {
+    }
+    let (key, rest) = if s.starts_with('"') {
+        quoted(s)?
+    } else {
+        let (key, rest) = ident(s).ok_or_else(|| {
+            format!(
+                "bad label name at {:?}",
+                s.chars().take(20).collect::<String>()
+            )
+        })?;
+        (Cow::Borrowed(key), rest)
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let (value, rest) = match rest.strip_prefix('=') {
+        Some(after_eq) => {
             let (value, rest) = quoted(after_eq.trim_start_matches([' ', '\t']))?;
-            labels.push((key, value));
-            s = rest;
-        } else if name.is_none() && labels.is_empty() {
-            *name = Some(key);
-            s = rest;
-        } else {
-            return Err(format!("label {key:?} has no value"));
+            (Some(value), rest)
         }
-        s = s.trim_start_matches([' ', '\t']);
-        if let Some(rest) = s.strip_prefix(',') {
-            s = rest;
-        } else if !s.starts_with('}') {
-            return Err(if s.is_empty() {
-                "unterminated label set (truncated line?)".to_owned()
+        None => (None, rest),
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let rest = match rest.strip_prefix(',') {
+        Some(rest) => rest,
+        None if rest.starts_with('}') => rest,
+        None if rest.is_empty() => {
+            return Err("unterminated label set (truncated line?)".to_owned())
+        }
+        None => {
+            return Err(format!(
+                "expected ',' or '}}' at {:?}",
+                rest.chars().take(20).collect::<String>()
+            ))
+        }
+    };
+    Ok(Some(((key, value), rest)))
+}
+
+/// Checks a label block `name="value",...}` and returns it (without the quoted metric name,
+/// which goes to `name`, and without the `}`) and what follows it. The block is kept as text
+/// and read again on demand ([`LabelPairs`]): it is smaller than any decoded form.
+fn read_labels<'a>(
+    body: &'a str,
+    name: &mut Option<Cow<'a, str>>,
+) -> Result<(&'a str, &'a str), String> {
+    let mut s = body;
+    let mut start = body;
+    let mut first = true;
+    while let Some(((key, value), rest)) = next_pair(s)? {
+        if value.is_none() {
+            if first && name.is_none() {
+                *name = Some(key);
+                start = rest;
             } else {
-                format!(
-                    "expected ',' or '}}' at {:?}",
-                    s.chars().take(20).collect::<String>()
-                )
-            });
+                return Err(format!("label {key:?} has no value"));
+            }
+        }
+        first = false;
+        s = rest;
+    }
+    let close = s.trim_start_matches([' ', '\t']);
+    let raw_len = start.len() - close.len();
+    let raw = start.get(..raw_len).unwrap_or_default();
+    Ok((raw, close.get(1..).unwrap_or_default()))
+}
+
+/// The labels of a sample, read from its kept label block.
+#[derive(Clone, Debug)]
+pub struct LabelPairs<'a> {
+    rest: &'a str,
+}
+
+impl<'a> LabelPairs<'a> {
+    pub(crate) fn new(raw: &'a str) -> Self {
+        // The raw block lacks its `}`: `next_pair` treats the end as the close.
+        LabelPairs { rest: raw }
+    }
+}
+
+impl<'a> Iterator for LabelPairs<'a> {
+    type Item = (Cow<'a, str>, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.trim_start_matches([' ', '\t']).is_empty() {
+            return None;
+        }
+        // The block was validated when it was parsed, so errors cannot occur here.
+        let padded = self.rest;
+        match next_pair_open(padded) {
+            Some(((key, Some(value)), rest)) => {
+                self.rest = rest;
+                Some((key, value))
+            }
+            _ => None,
         }
     }
+}
+
+/// [`next_pair`] on a block without its closing brace.
+fn next_pair_open(s: &str) -> Option<(Pair<'_>, &str)> {
+    let s = s.trim_start_matches([' ', '\t']);
+    let (key, rest) = if s.starts_with('"') {
+        quoted(s).ok()?
+    } else {
+        ident(s).map(|(k, r)| (Cow::Borrowed(k), r))?
+    };
+    let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
+    let (value, rest) = quoted(rest.trim_start_matches([' ', '\t'])).ok()?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    Some(((key, Some(value)), rest.strip_prefix(',').unwrap_or(rest)))
 }

@@ -2,18 +2,29 @@
 //! `sum by (...)` then `histogram_quantile` would compute them.
 
 use super::quantile::{bucket_quantile, Bucket};
-use super::{parse_value, Family, Sample};
+use super::{parse_value, Family};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One group of a histogram: the `_bucket` series whose `by` labels have these values, summed
 /// over every other label.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistogramGroup<'s> {
-    pub key: Vec<&'s str>,
+    pub key: Vec<Cow<'s, str>>,
     pub buckets: Vec<Bucket>,
 }
 
+/// The `i`th value of a group key ("" past the end).
+pub fn at<'k>(key: &'k [Cow<'_, str>], i: usize) -> &'k str {
+    key.get(i).map_or("", AsRef::as_ref)
+}
+
 impl HistogramGroup<'_> {
+    /// The value of the `i`th `by` label.
+    pub fn key(&self, i: usize) -> &str {
+        at(&self.key, i)
+    }
+
     /// Observations: the summed `+Inf` buckets.
     pub fn count(&self) -> f64 {
         self.buckets
@@ -47,12 +58,12 @@ impl HistogramGroup<'_> {
 
 /// `sum by (by..., le) (family_bucket)`, grouped; series missing a `by` label group under "".
 pub fn histogram_by<'s>(family: &'s Family<'_>, by: &[&str]) -> Vec<HistogramGroup<'s>> {
-    let mut groups: BTreeMap<Vec<&'s str>, Vec<Bucket>> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<Cow<'s, str>>, Vec<Bucket>> = BTreeMap::new();
     for sample in family.series("_bucket") {
-        let Some(le) = sample.label("le").and_then(parse_value) else {
+        let Some(le) = sample.label("le").as_deref().and_then(parse_value) else {
             continue;
         };
-        let key: Vec<&str> = by
+        let key: Vec<Cow<'s, str>> = by
             .iter()
             .map(|l| sample.label(l).unwrap_or_default())
             .collect();
@@ -72,26 +83,17 @@ pub fn sum_by<'s>(
     family: &'s Family<'_>,
     suffix: &'s str,
     by: &[&str],
-) -> Vec<(Vec<&'s str>, f64)> {
-    let mut groups: BTreeMap<Vec<&'s str>, f64> = BTreeMap::new();
+) -> Vec<(Vec<Cow<'s, str>>, f64)> {
+    let mut groups: BTreeMap<Vec<Cow<'s, str>>, f64> = BTreeMap::new();
     for sample in family.series(suffix) {
         if sample.value.is_nan() {
             continue;
         }
-        let key: Vec<&str> = by
+        let key: Vec<Cow<'s, str>> = by
             .iter()
             .map(|l| sample.label(l).unwrap_or_default())
             .collect();
         *groups.entry(key).or_default() += sample.value;
     }
     groups.into_iter().collect()
-}
-
-/// Labels of a sample as owned pairs, for evidence.
-pub fn labels_of(sample: &Sample<'_>) -> Vec<(String, String)> {
-    sample
-        .labels
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }

@@ -41,7 +41,7 @@ pub fn kubernetes_version(dump: &Exposition<'_>) -> Option<String> {
     dump.family("kubernetes_build_info")?
         .samples
         .iter()
-        .find_map(|s| s.label("git_version").map(str::to_owned))
+        .find_map(|s| s.label("git_version").map(std::borrow::Cow::into_owned))
 }
 
 /// Database size (maximum over the series of the newest size metric present) against the quota.
@@ -80,11 +80,11 @@ pub fn requests_by_verb(dump: &Exposition<'_>) -> Vec<VerbLatency> {
     let Some(family) = dump.family("apiserver_request_duration_seconds") else {
         return Vec::new();
     };
-    let mut by_verb: BTreeMap<&str, Vec<Bucket>> = BTreeMap::new();
+    let mut by_verb: BTreeMap<std::borrow::Cow<'_, str>, Vec<Bucket>> = BTreeMap::new();
     for sample in family.series("_bucket") {
         let (Some(verb), Some(le)) = (
             sample.label("verb"),
-            sample.label("le").and_then(parse_value),
+            sample.label("le").as_deref().and_then(parse_value),
         ) else {
             continue;
         };
@@ -103,7 +103,7 @@ pub fn requests_by_verb(dump: &Exposition<'_>) -> Vec<VerbLatency> {
                 .sum();
             let q = |p| Some(bucket_quantile(p, &buckets).value).filter(|v: &f64| v.is_finite());
             VerbLatency {
-                verb: verb.to_owned(),
+                verb: verb.into_owned(),
                 count,
                 p50: q(0.5),
                 p90: q(0.9),
