@@ -142,6 +142,7 @@ fn main() {
                     taken_at: None,
                 }),
                 metrics_later: None,
+                cluster: &[],
             };
             cpguard_core::analyze(&inputs, &config)
         });

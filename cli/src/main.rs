@@ -8,7 +8,7 @@ mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cpguard_core::checks::Severity;
-use cpguard_core::{analyze, Config, Inputs, MetricsInput};
+use cpguard_core::{analyze, ClusterInput, Config, Inputs, MetricsInput};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -21,7 +21,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Analyse a `kubectl get --raw /metrics` dump (and optionally a later one, for rates).
+    /// Analyse a `kubectl get --raw /metrics` dump (and optionally a later one, for rates) and/or cluster exports.
     Analyze(AnalyzeArgs),
     /// List every check cpguard knows.
     Checks {
@@ -44,6 +44,15 @@ struct AnalyzeArgs {
     /// When the --metrics-later dump was taken. Default: the file's modification time.
     #[arg(long, value_name = "TIME")]
     later_taken_at: Option<String>,
+    /// A cluster export: `kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml`, or `kubectl version -o json`. Repeatable; `-` reads stdin.
+    #[arg(long, value_name = "FILE")]
+    cluster: Vec<String>,
+    /// Settings of the unsafe-sysctls policy (JSON or YAML: allowedUnsafeSysctls, forbiddenSysctls, podSecurityVersion).
+    #[arg(long, value_name = "FILE")]
+    sysctl_settings: Option<String>,
+    /// Settings of the webhook-guard policy (JSON or YAML: maxTimeoutSeconds, requireKubeSystemExclusion, exemptWebhooks).
+    #[arg(long, value_name = "FILE")]
+    webhook_settings: Option<String>,
     /// Thresholds to override, as JSON or YAML (camelCase keys; see `cpguard analyze --print-config`).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
@@ -102,6 +111,12 @@ fn taken_at(flag: Option<&str>, default: Option<f64>, name: &str) -> Result<Opti
     }
 }
 
+/// Reads a settings or config file (JSON or YAML) into `T`.
+fn read_settings<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    serde_saphyr::from_str(&text).map_err(|e| format!("{path}: {e}"))
+}
+
 fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     let mut config = Config::default();
     if args.print_config {
@@ -112,17 +127,25 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.config {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-        config = serde_saphyr::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        config = read_settings(path)?;
     }
-    let Some(metrics_path) = &args.metrics else {
-        return Err("nothing to analyse: give --metrics FILE (`kubectl get --raw /metrics > apiserver.metrics`)".to_owned());
-    };
-    let (text, mtime) = read_input(metrics_path)?;
+    if let Some(path) = &args.sysctl_settings {
+        config.sysctl_settings = read_settings(path)?;
+    }
+    if let Some(path) = &args.webhook_settings {
+        config.webhook_settings = read_settings(path)?;
+    }
+    if args.metrics.is_none() && args.cluster.is_empty() {
+        return Err("nothing to analyse: give --metrics FILE (`kubectl get --raw /metrics > apiserver.metrics`) and/or --cluster FILE".to_owned());
+    }
+    let metrics = args.metrics.as_deref().map(read_input).transpose()?;
     let later = args.metrics_later.as_deref().map(read_input).transpose()?;
-    let first = MetricsInput {
-        text: &text,
-        taken_at: taken_at(args.taken_at.as_deref(), mtime, "--taken-at")?,
+    let first = match &metrics {
+        Some((text, mtime)) => Some(MetricsInput {
+            text,
+            taken_at: taken_at(args.taken_at.as_deref(), *mtime, "--taken-at")?,
+        }),
+        None => None,
     };
     let second = match &later {
         Some((text, mtime)) => Some(MetricsInput {
@@ -131,10 +154,20 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
         }),
         None => None,
     };
+    let cluster_texts: Vec<(String, String)> = args
+        .cluster
+        .iter()
+        .map(|path| read_input(path).map(|(text, _)| (path.clone(), text)))
+        .collect::<Result<_, _>>()?;
+    let cluster: Vec<ClusterInput<'_>> = cluster_texts
+        .iter()
+        .map(|(name, text)| ClusterInput { name, text })
+        .collect();
     let report = analyze(
         &Inputs {
-            metrics: Some(first),
+            metrics: first,
             metrics_later: second,
+            cluster: &cluster,
         },
         &config,
     )

@@ -1,6 +1,7 @@
 //! The report as terminal text and as Markdown (the JSON is the report serialised as is).
 
 use cpguard_core::checks::{Severity, REGISTRY};
+use cpguard_core::cluster::report::ClusterReport;
 use cpguard_core::format;
 use cpguard_core::report::{Evidence, Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
@@ -126,6 +127,44 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
     }
 }
 
+fn cluster_text(out: &mut String, c: &ClusterReport) {
+    let kinds: Vec<String> = c.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let _ = writeln!(
+        out,
+        "\ncluster: {} objects ({})",
+        format::count(c.objects as f64),
+        kinds.join(", ")
+    );
+    if let Some(v) = &c.control_plane_version {
+        let _ = writeln!(out, "control plane {v}");
+    }
+    if !c.nodes_by_kubelet_version.is_empty() {
+        let nodes: Vec<String> = c
+            .nodes_by_kubelet_version
+            .iter()
+            .map(|(v, n)| format!("{v} ×{n}"))
+            .collect();
+        let _ = writeln!(out, "kubelets: {}", nodes.join(", "));
+    }
+    if c.services.total > 0 {
+        let _ = writeln!(
+            out,
+            "services: {} ({} headless, {} ExternalName)",
+            c.services.total, c.services.headless, c.services.external_name
+        );
+    }
+    if !c.webhooks.is_empty() {
+        let _ = writeln!(out, "admission webhooks:");
+        for w in &c.webhooks {
+            let _ = writeln!(
+                out,
+                "  {} {} (failurePolicy {}, timeout {} s)",
+                w.configuration, w.name, w.failure_policy, w.timeout_seconds
+            );
+        }
+    }
+}
+
 /// Grouped by severity, numbers with units.
 pub fn text(report: &Report) -> String {
     let mut out = format!("cpguard: {}\n", counts(report));
@@ -151,14 +190,19 @@ pub fn text(report: &Report) -> String {
     if let Some(m) = &report.metrics {
         metrics_text(&mut out, m);
     }
+    if let Some(c) = &report.cluster {
+        cluster_text(&mut out, c);
+    }
     if !report.diagnostics.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{} input lines could not be read as expected:",
-            report.diagnostics.len()
-        );
+        let _ = writeln!(out, "\n{} notes on the input:", report.diagnostics.len());
         for d in report.diagnostics.iter().take(20) {
-            let _ = writeln!(out, "  {} line {}: {}", d.input, d.line, d.message);
+            let _ = writeln!(
+                out,
+                "  {} line {}: {}",
+                d.file.as_deref().unwrap_or(d.input),
+                d.line,
+                d.message
+            );
         }
     }
     out.trim_end().to_owned()

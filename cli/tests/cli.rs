@@ -347,3 +347,132 @@ fn every_corpus_dump_as_json() {
         }
     }
 }
+
+#[test]
+fn cluster_export_findings_name_the_objects() {
+    let out = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/cluster.yaml",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_expected("cli-cluster.txt", &stdout(&out));
+    let json = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/cluster.yaml",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(
+        json.status.code(),
+        Some(1),
+        "a critical finding fails by default"
+    );
+    let text = stdout(&json);
+    for secret in [
+        "c3VwZXJzZWNyZXQtY3BndWFyZA==",
+        "supersecret-cpguard",
+        "plain-text-cpguard-token",
+    ] {
+        assert!(!text.contains(secret), "secret material in the report");
+    }
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        report["cluster"]["control_plane_version"],
+        "v1.31.4-eks-2d5f260"
+    );
+    assert_eq!(
+        report["cluster"]["services"],
+        serde_json::json!({"total": 1, "headless": 1, "external_name": 0})
+    );
+    assert_eq!(
+        report["cluster"]["webhooks"],
+        serde_json::json!([{"configuration": "ValidatingWebhookConfiguration/policy-engine", "name": "validate.policy-engine.example.com", "failure_policy": "Fail", "timeout_seconds": 10}])
+    );
+    let evidence: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["check"].as_str().unwrap(),
+                f["evidence"][0]["object"].as_str().unwrap(),
+                f["evidence"][0]["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        evidence,
+        vec![
+            "SYS001 Pod/cache/redis-0 spec.securityContext.sysctls[0]",
+            "SYS002 CronJob/ops/tuner spec.jobTemplate.spec.template.spec.securityContext.sysctls[0]",
+            "WH001 ValidatingWebhookConfiguration/policy-engine webhooks[0].rules[0]",
+            "VER003 Node/ip-10-0-2-20.ec2.internal status.nodeInfo.kubeletVersion",
+            "WH003 ValidatingWebhookConfiguration/policy-engine webhooks[0].namespaceSelector",
+            "WH004 ValidatingWebhookConfiguration/policy-engine webhooks[0].rules[0]",
+            "WH005 ValidatingWebhookConfiguration/policy-engine webhooks[0].namespaceSelector",
+        ]
+    );
+}
+
+#[test]
+fn rule_settings_files_change_the_verdicts() {
+    let dir = std::env::temp_dir().join(format!("cpguard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sysctls = dir.join("sysctls.yaml");
+    std::fs::write(&sysctls, "allowedUnsafeSysctls: [net.core.somaxconn]\n").unwrap();
+    let webhooks = dir.join("webhooks.json");
+    std::fs::write(
+        &webhooks,
+        r#"{"exemptWebhooks": ["validate.policy-engine.example.com"]}"#,
+    )
+    .unwrap();
+    let out = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/cluster.yaml",
+            "--sysctl-settings",
+            sysctls.to_str().unwrap(),
+            "--webhook-settings",
+            webhooks.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let checks: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(!checks.contains(&"SYS001"), "{checks:?}");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "allowedUnsafeSysctls: [vm.swappiness]\n").unwrap();
+    let out = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/cluster.yaml",
+            "--sysctl-settings",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("cpguard: invalid settings: allowedUnsafeSysctls[0] \"vm.swappiness\" is not a namespaced sysctl"), "{}", stderr(&out));
+}

@@ -1,6 +1,7 @@
 //! `analyze`: inputs and thresholds in, a [`Report`] out. Every face calls this.
 
 use crate::checks::{api, objects, MetricsContext, METRICS_CHECKS};
+use crate::cluster::{self, load};
 use crate::config::Config;
 use crate::format;
 use crate::metrics::diff::{difference, DiffError};
@@ -21,6 +22,15 @@ pub struct Inputs<'a> {
     pub metrics: Option<MetricsInput<'a>>,
     /// A second dump of the same API server, taken later: enables rates.
     pub metrics_later: Option<MetricsInput<'a>>,
+    /// Cluster exports (`kubectl get ... -o yaml|json`, `kubectl version -o json`).
+    pub cluster: &'a [ClusterInput<'a>],
+}
+
+/// One cluster export and the name to cite it by in diagnostics.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClusterInput<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
 }
 
 /// Inputs that cannot be analysed together.
@@ -30,6 +40,8 @@ pub enum InputError {
     /// Two dumps need the time each was taken, the later one after the earlier.
     NoElapsedTime,
     Diff(DiffError),
+    /// The policies' settings given for the cluster checks are invalid.
+    Settings(String),
 }
 
 impl fmt::Display for InputError {
@@ -38,6 +50,7 @@ impl fmt::Display for InputError {
             InputError::LaterWithoutEarlier => f.write_str("a later metrics dump needs the earlier one too"),
             InputError::NoElapsedTime => f.write_str("the later dump must be taken after the earlier one: give both times (--taken-at, --later-taken-at)"),
             InputError::Diff(e) => e.fmt(f),
+            InputError::Settings(e) => write!(f, "invalid settings: {e}"),
         }
     }
 }
@@ -51,6 +64,7 @@ fn diagnostics<'d>(
 ) -> impl Iterator<Item = Diagnostic> + 'd {
     dump.diagnostics.iter().map(move |d| Diagnostic {
         input,
+        file: None,
         line: d.line,
         level: d.level,
         message: d.message.clone(),
@@ -92,18 +106,67 @@ fn rates(
     }
 }
 
+/// Analyses everything given; the only errors are inputs that cannot go together.
 pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputError> {
     let mut report = Report::default();
-    let Some(first) = inputs.metrics else {
-        return if inputs.metrics_later.is_some() {
-            Err(InputError::LaterWithoutEarlier)
-        } else {
-            Ok(report)
-        };
-    };
+    let sysctls = config
+        .sysctl_settings
+        .validate()
+        .map_err(InputError::Settings)?;
+    config
+        .webhook_settings
+        .validate()
+        .map_err(InputError::Settings)?;
+    match (inputs.metrics, inputs.metrics_later) {
+        (Some(first), later) => analyze_metrics(first, later, config, &mut report)?,
+        (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
+        (None, None) => {}
+    }
+    if !inputs.cluster.is_empty() {
+        let mut objects = Vec::new();
+        let mut server_version = None;
+        for input in inputs.cluster {
+            let loaded = load(input.text);
+            report
+                .diagnostics
+                .extend(loaded.diagnostics.iter().map(|d| Diagnostic {
+                    input: "cluster",
+                    file: Some(input.name.to_owned()),
+                    line: d.line,
+                    level: d.level,
+                    message: d.message.clone(),
+                }));
+            server_version = server_version.or(loaded.server_version);
+            objects.extend(loaded.objects);
+        }
+        let control_plane = server_version.or_else(|| {
+            report
+                .metrics
+                .as_ref()
+                .and_then(|m| m.kubernetes_version.clone())
+        });
+        let (findings, cluster) = cluster::report::check(
+            &objects,
+            control_plane.as_deref(),
+            &sysctls,
+            &config.webhook_settings,
+        );
+        report.findings.extend(findings);
+        report.cluster = Some(cluster);
+    }
+    report.sort();
+    Ok(report)
+}
+
+fn analyze_metrics(
+    first: MetricsInput<'_>,
+    later_input: Option<MetricsInput<'_>>,
+    config: &Config,
+    report: &mut Report,
+) -> Result<(), InputError> {
     let earlier = parse(first.text);
     report.diagnostics.extend(diagnostics("metrics", &earlier));
-    let later = inputs.metrics_later.map(|input| (input, parse(input.text)));
+    let later = later_input.map(|input| (input, parse(input.text)));
     if let Some((_, dump)) = &later {
         report
             .diagnostics
@@ -123,6 +186,7 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
                     .map_or(0, |s| s.line);
                 report.diagnostics.push(Diagnostic {
                     input: "metrics",
+                    file: None,
                     line,
                     level: DiagnosticLevel::Warning,
                     message: format!(
@@ -191,8 +255,7 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
         rates,
         samples: current.sample_count(),
     });
-    report.sort();
-    Ok(report)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -216,6 +279,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                     taken_at: Some(1000.0 + 3.0 * 86_400.0),
                 }),
                 metrics_later: None,
+                cluster: &[],
             },
             &Config::default(),
         )
@@ -248,6 +312,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 text: later,
                 taken_at: Some(5300.0),
             }),
+            cluster: &[],
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
@@ -273,6 +338,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 text: EARLIER,
                 taken_at: None,
             }),
+            cluster: &[],
         };
         assert_eq!(
             analyze(&inputs, &Config::default()).unwrap_err(),
@@ -291,6 +357,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 text: &other,
                 taken_at: Some(2.0),
             }),
+            cluster: &[],
         };
         assert!(matches!(
             analyze(&inputs, &Config::default()),

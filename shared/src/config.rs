@@ -1,6 +1,8 @@
 //! Thresholds of the metrics checks: defaults a user can change (CLI `--config FILE`, JSON or
 //! YAML, camelCase; every field optional).
 
+use crate::rules::sysctl::SysctlSettings;
+use crate::rules::webhook::WebhookSettings;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
@@ -36,6 +38,10 @@ pub struct Config {
     pub client_p99_seconds: f64,
     /// OBJ001: more stored objects of one resource than this.
     pub object_count_warn: f64,
+    /// The unsafe-sysctls policy's settings, for SYS001–SYS003 on cluster exports.
+    pub sysctl_settings: SysctlSettings,
+    /// The webhook-guard policy's settings, for WH001–WH005 on cluster exports.
+    pub webhook_settings: WebhookSettings,
 }
 
 impl Default for Config {
@@ -60,6 +66,8 @@ impl Default for Config {
             admission_controller_p99_seconds: 0.5,
             client_p99_seconds: 1.0,
             object_count_warn: 10_000.0,
+            sysctl_settings: SysctlSettings::default(),
+            webhook_settings: WebhookSettings::default(),
         }
     }
 }

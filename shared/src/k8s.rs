@@ -119,6 +119,12 @@ pub struct WorkloadSpec {
     pub host_ipc: Option<bool>,
     pub template: Option<PodTemplateSpec>,
     pub job_template: Option<JobTemplateSpec>,
+    /// A Service's `spec.type` (read by the cluster report; ignored by the sysctl rule).
+    #[serde(rename = "type")]
+    pub service_type: Option<String>,
+    /// A Service's `spec.clusterIP` (`None` for a headless Service).
+    #[serde(rename = "clusterIP")]
+    pub cluster_ip: Option<String>,
 }
 
 impl WorkloadSpec {

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod checks;
+pub mod cluster;
 pub mod config;
 pub mod format;
 pub mod k8s;
@@ -13,7 +14,7 @@ pub mod metrics;
 pub mod report;
 pub mod rules;
 
-pub use analyze::{analyze, InputError, Inputs, MetricsInput};
+pub use analyze::{analyze, ClusterInput, InputError, Inputs, MetricsInput};
 pub use checks::{Check, Severity};
 pub use config::Config;
 pub use report::Report;

@@ -75,6 +75,9 @@ impl Finding {
 pub struct Diagnostic {
     /// `metrics`, `metrics-later` or `cluster`.
     pub input: &'static str,
+    /// Which cluster file, when several were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub line: u32,
     pub level: DiagnosticLevel,
     pub message: String,
@@ -131,6 +134,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<MetricsReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<crate::cluster::report::ClusterReport>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

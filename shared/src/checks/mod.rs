@@ -7,6 +7,7 @@ mod client;
 mod etcd;
 pub mod objects;
 mod sysctl;
+pub mod versions;
 mod webhook;
 
 pub use admission::{ADM001, ADM002, ADM003};
@@ -16,6 +17,7 @@ pub use client::CLI001;
 pub use etcd::{ETCD001, ETCD002, ETCD003};
 pub use objects::OBJ001;
 pub use sysctl::{SYS001, SYS002, SYS003};
+pub use versions::{VER001, VER002, VER003};
 pub use webhook::{WH001, WH002, WH003, WH004, WH005};
 
 use crate::config::Config;
@@ -63,9 +65,9 @@ pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/c
 
 /// Every check, in catalogue order.
 pub const REGISTRY: &[&Check] = &[
-    &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &ETCD001, &ETCD002,
-    &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003, &CLI001, &AGG001,
-    &OBJ001,
+    &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &VER001, &VER002, &VER003,
+    &ETCD001, &ETCD002, &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003,
+    &CLI001, &AGG001, &OBJ001,
 ];
 
 /// What a metrics check reads: one dump (or the difference of two), the thresholds, and the

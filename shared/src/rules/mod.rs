@@ -39,7 +39,10 @@ impl Violation {
     }
 }
 
-/// The policies' rejection (or warning) text for several violations: one line each, joined.
+/// The policies' rejection (or warning) text for several violations, joined with `"; "`.
+///
+/// **Invariant:** no violation message contains `"; "`, so the joined text splits back into
+/// violations (pinned by the corpus tests, which compare the policies with the CLI).
 pub fn summarize(violations: &[&Violation]) -> String {
     violations
         .iter()

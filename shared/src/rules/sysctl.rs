@@ -352,10 +352,10 @@ impl SysctlPolicy {
                 out.push(violation(&SYS001, &path, name, message));
             }
             if host_network && normalized.starts_with("net.") {
-                let message = format!("sysctl {name:?} is a network sysctl in a Pod with hostNetwork: true; the kubelet refuses it");
+                let message = format!("sysctl {name:?} is a network sysctl in a Pod with hostNetwork: true, which the kubelet refuses");
                 out.push(violation(&SYS002, &path, name, message));
             } else if host_ipc && is_ipc(&normalized) {
-                let message = format!("sysctl {name:?} is an IPC sysctl in a Pod with hostIPC: true; the kubelet refuses it");
+                let message = format!("sysctl {name:?} is an IPC sysctl in a Pod with hostIPC: true, which the kubelet refuses");
                 out.push(violation(&SYS002, &path, name, message));
             }
             if let Some(value) = sysctl.value.as_ref().map(Text::as_str) {
@@ -587,8 +587,8 @@ mod tests {
         assert_eq!(
             check(object, r#"{"allowedUnsafeSysctls":["kernel.shm*"]}"#),
             vec![
-                r#"SYS002 spec.template.spec.securityContext.sysctls[0]: sysctl "net.ipv4.tcp_syncookies" is a network sysctl in a Pod with hostNetwork: true; the kubelet refuses it"#,
-                r#"SYS002 spec.template.spec.securityContext.sysctls[1]: sysctl "kernel.shmmax" is an IPC sysctl in a Pod with hostIPC: true; the kubelet refuses it"#,
+                r#"SYS002 spec.template.spec.securityContext.sysctls[0]: sysctl "net.ipv4.tcp_syncookies" is a network sysctl in a Pod with hostNetwork: true, which the kubelet refuses"#,
+                r#"SYS002 spec.template.spec.securityContext.sysctls[1]: sysctl "kernel.shmmax" is an IPC sysctl in a Pod with hostIPC: true, which the kubelet refuses"#,
                 r#"SYS003 spec.template.spec.securityContext.sysctls[1].value: sysctl "kernel.shmmax" has value "1+kernel.core_pattern=|/x" containing '+', which can inject further sysctls (CVE-2022-0811)"#,
             ]
         );
