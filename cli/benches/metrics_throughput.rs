@@ -155,6 +155,6 @@ fn main() {
         );
         let samples = cpguard_core::metrics::parse(text).sample_count();
         let theirs_samples = prometheus_parse(text).samples.len();
-        println!("  samples read: cpguard {samples}, prometheus-parse {theirs_samples}");
+        println!("  samples read: cpguard {samples} (one per line), prometheus-parse {theirs_samples} (it folds each histogram and summary into one sample)");
     }
 }

@@ -3,9 +3,12 @@
 mod admission;
 mod aggregator;
 pub mod api;
+pub mod auth;
 mod client;
 mod etcd;
+pub mod network;
 pub mod objects;
+pub mod serviceaccounts;
 mod sysctl;
 pub mod versions;
 mod webhook;
@@ -13,9 +16,12 @@ mod webhook;
 pub use admission::{ADM001, ADM002, ADM003};
 pub use aggregator::AGG001;
 pub use api::{API001, API002, API003, API004};
+pub use auth::{AUTH001, AUTH002, AUTH003, AUTH004, AUTH005, AUTH006};
 pub use client::CLI001;
 pub use etcd::{ETCD001, ETCD002, ETCD003};
+pub use network::NET001;
 pub use objects::OBJ001;
+pub use serviceaccounts::SA001;
 pub use sysctl::{SYS001, SYS002, SYS003};
 pub use versions::{VER001, VER002, VER003};
 pub use webhook::{WH001, WH002, WH003, WH004, WH005};
@@ -66,8 +72,9 @@ pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/c
 /// Every check, in catalogue order.
 pub const REGISTRY: &[&Check] = &[
     &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &VER001, &VER002, &VER003,
-    &ETCD001, &ETCD002, &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003,
-    &CLI001, &AGG001, &OBJ001,
+    &NET001, &AUTH001, &AUTH002, &AUTH003, &AUTH004, &AUTH005, &AUTH006, &SA001, &ETCD001,
+    &ETCD002, &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003, &CLI001,
+    &AGG001, &OBJ001,
 ];
 
 /// What a metrics check reads: one dump (or the difference of two), the thresholds, and the

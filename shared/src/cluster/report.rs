@@ -2,7 +2,7 @@
 //! dumps, the version skew checks, and the `cluster` section of the JSON.
 
 use super::Object;
-use crate::checks::versions;
+use crate::checks::{auth, network, serviceaccounts, versions};
 use crate::report::{Evidence, Finding};
 use crate::rules::sysctl::{SysctlPolicy, KINDS};
 use crate::rules::webhook::{check_configuration, Effective, WebhookSettings};
@@ -35,6 +35,8 @@ pub struct ClusterReport {
     pub nodes_by_kubelet_version: BTreeMap<String, usize>,
     pub webhooks: Vec<WebhookSummary>,
     pub services: ServiceCounts,
+    /// kube-proxy's mode, when the dump has its ConfigMap (empty mode = iptables).
+    pub kube_proxy_mode: Option<String>,
 }
 
 fn finding(v: &Violation, object: &Object) -> Finding {
@@ -122,5 +124,89 @@ pub fn check(
     if let Some(cp) = control_plane {
         findings.extend(versions::check(cp, &nodes));
     }
+    findings.extend(network::check(objects));
+    findings.extend(auth::check(objects));
+    findings.extend(serviceaccounts::check(objects));
+    report.kube_proxy_mode = network::proxy_mode(objects).map(|(mode, _)| mode);
     (findings, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::load;
+    use crate::rules::sysctl::SysctlPolicy;
+    use crate::rules::webhook::WebhookSettings;
+
+    fn run(yaml: &str) -> Vec<String> {
+        let loaded = load(yaml);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let (findings, _) = super::check(
+            &loaded.objects,
+            None,
+            &SysctlPolicy::baseline_latest(),
+            &WebhookSettings::default(),
+        );
+        findings
+            .iter()
+            .map(|f| format!("{} {}", f.check, f.message))
+            .collect()
+    }
+
+    fn services(n: usize, headless: usize) -> String {
+        let mut out = String::new();
+        for i in 0..n {
+            let ip = if i < headless { "None" } else { "10.100.0.1" };
+            out.push_str(&format!("---\nkind: Service\nmetadata: {{name: s{i}, namespace: default}}\nspec: {{clusterIP: {ip}}}\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn kube_proxy_iptables_with_many_services() {
+        let eks = "kind: ConfigMap\nmetadata: {name: kube-proxy-config, namespace: kube-system}\ndata:\n  config: |\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: \"iptables\"\n";
+        assert_eq!(run(&format!("{eks}{}", services(1001, 0))), vec!["NET001 kube-proxy runs in iptables mode (ConfigMap/kube-system/kube-proxy-config) in front of 1001 Services with proxy rules (more than 1000)"]);
+        // Headless Services get no proxy rules.
+        assert!(run(&format!("{eks}{}", services(1001, 1))).is_empty());
+        let kubeadm_empty_mode = "kind: ConfigMap\nmetadata: {name: kube-proxy, namespace: kube-system}\ndata:\n  config.conf: |\n    mode: \"\"\n";
+        assert_eq!(
+            run(&format!("{kubeadm_empty_mode}{}", services(1001, 0))).len(),
+            1
+        );
+        let ipvs = eks.replace("\"iptables\"", "ipvs");
+        assert!(run(&format!("{ipvs}{}", services(1001, 0))).is_empty());
+    }
+
+    #[test]
+    fn aws_auth() {
+        let yaml = "kind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n    - rolearn: arn:aws:iam::111122223333:role/teams/admin\n      username: admin\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::111122223333:instance-profile/eks-nodes\n      username: x\n    - rolearn: arn:aws:iam::111122223333:role/no-name\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/alice\n      username: alice\n";
+        assert_eq!(run(yaml), vec![
+            "AUTH003 ConfigMap/kube-system/aws-auth: data.mapRoles[1] role ARN arn:aws:iam::111122223333:role/teams/admin has an IAM path, so it never matches",
+            "AUTH005 ConfigMap/kube-system/aws-auth: data.mapRoles[1] grants system:masters",
+            "AUTH004 ConfigMap/kube-system/aws-auth: data.mapRoles[2] maps the instance profile arn:aws:iam::111122223333:instance-profile/eks-nodes",
+            "AUTH002 ConfigMap/kube-system/aws-auth: data.mapRoles[3] has no rolearn or no username",
+            "AUTH006 ConfigMap/kube-system/aws-auth: data.mapUsers maps 1 IAM users",
+        ]);
+        let broken = "kind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/a\n     username: bad-indent\n";
+        let found = run(broken);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with(
+                "AUTH001 ConfigMap/kube-system/aws-auth: data.mapRoles is not valid YAML ("
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[0].ends_with("): the authenticator drops the whole key"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn legacy_token_secrets() {
+        let yaml = "kind: Secret\nmetadata: {name: build-robot-token, namespace: ci}\ntype: kubernetes.io/service-account-token\ndata: {token: ZXlK}\n---\nkind: Secret\nmetadata: {name: tls, namespace: ci}\ntype: kubernetes.io/tls\n";
+        assert_eq!(
+            run(yaml),
+            vec!["SA001 1 legacy service-account token Secrets (Secret/ci/build-robot-token)"]
+        );
+    }
 }

@@ -1,0 +1,84 @@
+//! NET001: kube-proxy in iptables mode in front of many Services.
+
+use super::{Check, Severity, GUIDE};
+use crate::cluster::Object;
+use crate::report::{Evidence, Finding};
+use serde::Deserialize;
+
+/// ## What it does
+/// Reads kube-proxy's mode from `kube-system/kube-proxy-config` (EKS) or
+/// `kube-system/kube-proxy` (kubeadm); an empty mode is iptables. Warns when it is iptables
+/// and more than 1000 Services get kube-proxy rules (headless and ExternalName Services don't).
+///
+/// ## Why is this bad?
+/// iptables rules are evaluated linearly and rewritten whole: past ~1000 Services that adds
+/// network latency and CPU on every node.
+pub const NET001: Check = Check {
+    id: "NET001",
+    severity: Severity::Warning,
+    title: "kube-proxy in iptables mode with many Services",
+    rationale: "In iptables mode every Service adds rules that are evaluated in sequence and rewritten in full on \
+                each change; past about 1000 Services this adds latency to connections and CPU load on every node.",
+    remediation: "Run kube-proxy in IPVS mode (EKS: set mode: ipvs in the kube-proxy add-on configuration) or \
+                  nftables (1.31+), or replace it with an eBPF data plane.",
+    reference: GUIDE,
+};
+
+/// More Services with kube-proxy rules than this is "many".
+pub const SERVICE_LIMIT: usize = 1000;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ProxyConfig {
+    mode: Option<String>,
+}
+
+/// kube-proxy's mode, with the ConfigMap it came from; `None` when the dump lacks it.
+pub fn proxy_mode(objects: &[Object]) -> Option<(String, String)> {
+    objects
+        .iter()
+        .filter(|o| {
+            o.kind() == "ConfigMap" && o.metadata.namespace.as_deref() == Some("kube-system")
+        })
+        .find_map(|o| {
+            let name = o.metadata.name.as_deref()?;
+            let key = match name {
+                "kube-proxy-config" => "config",
+                "kube-proxy" => "config.conf",
+                _ => return None,
+            };
+            let text = o.data.as_ref()?.get(key)?;
+            let config: ProxyConfig = serde_saphyr::from_str(text.as_str()).ok()?;
+            let mode = config
+                .mode
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "iptables".to_owned());
+            Some((mode, o.reference()))
+        })
+}
+
+pub fn check(objects: &[Object]) -> Vec<Finding> {
+    let services = objects
+        .iter()
+        .filter(|o| o.kind() == "Service")
+        .filter(|o| {
+            let spec = o.spec.as_ref();
+            spec.and_then(|s| s.cluster_ip.as_deref()) != Some("None")
+                && spec.and_then(|s| s.service_type.as_deref()) != Some("ExternalName")
+        })
+        .count();
+    match proxy_mode(objects) {
+        Some((mode, source)) if mode == "iptables" && services > SERVICE_LIMIT => {
+            let message = format!("kube-proxy runs in iptables mode ({source}) in front of {services} Services with proxy rules (more than {SERVICE_LIMIT})");
+            vec![Finding::new(
+                &NET001,
+                message,
+                vec![Evidence::Object {
+                    object: source,
+                    path: "data.mode".to_owned(),
+                }],
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
