@@ -154,8 +154,8 @@ pub struct Workload {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LabelSelectorRequirement {
-    pub key: Option<String>,
-    pub operator: Option<String>,
+    pub key: Option<CompactString>,
+    pub operator: Option<CompactString>,
     pub values: Option<Vec<Text>>,
 }
 
@@ -204,22 +204,25 @@ pub fn namespace_labels(name: &str) -> BTreeMap<String, String> {
     BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), name.to_owned())])
 }
 
+/// A short list of strings, inline up to two (a webhook rule's lists nearly always are).
+pub type TextList = smallvec::SmallVec<[Text; 2]>;
+
 /// One rule of a webhook (`webhooks[].rules[]`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RuleWithOperations {
-    pub api_groups: Option<Vec<Text>>,
-    pub api_versions: Option<Vec<Text>>,
-    pub operations: Option<Vec<Text>>,
-    pub resources: Option<Vec<Text>>,
-    pub scope: Option<String>,
+    pub api_groups: Option<TextList>,
+    pub api_versions: Option<TextList>,
+    pub operations: Option<TextList>,
+    pub resources: Option<TextList>,
+    pub scope: Option<CompactString>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ServiceReference {
-    pub namespace: Option<String>,
-    pub name: Option<String>,
+    pub namespace: Option<CompactString>,
+    pub name: Option<CompactString>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -233,9 +236,9 @@ pub struct WebhookClientConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Webhook {
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     pub rules: Option<Vec<RuleWithOperations>>,
-    pub failure_policy: Option<String>,
+    pub failure_policy: Option<CompactString>,
     pub timeout_seconds: Option<i64>,
     pub namespace_selector: Option<LabelSelector>,
     pub object_selector: Option<LabelSelector>,

@@ -83,6 +83,22 @@ fn main() {
             payload.len()
         );
     }
+    // The host's own cost per call: a guest function that does nothing but answer "v1".
+    let instance = Policy::load("webhook-guard").instance();
+    let mut samples: Vec<f64> = (0..20_000)
+        .map(|_| {
+            let start = Instant::now();
+            let _ = instance.call("protocol_version", b"");
+            start.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "{:<16} {:<26} {:>9.1}   (the waPC host's fixed cost per call)",
+        "host",
+        "protocol_version",
+        samples[samples.len() / 2]
+    );
     for policy in ["unsafe-sysctls", "webhook-guard"] {
         let size = std::fs::metadata(artifact(policy))
             .map(|m| m.len())

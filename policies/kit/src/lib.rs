@@ -115,7 +115,11 @@ where
     T: DeserializeOwned,
     F: FnOnce(Review<T>, &S::Checked) -> Vec<Violation>,
 {
-    let (request, settings) = match serde_json::from_slice::<TypedPayload<'_, T>>(payload) {
+    // Validating UTF-8 once for the whole payload is cheaper than serde_json's per-string checks.
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return explain_failure::<T>(payload);
+    };
+    let (request, settings) = match serde_json::from_str::<TypedPayload<'_, T>>(text) {
         Ok(p) => (p.request, p.settings),
         Err(_) => return explain_failure::<T>(payload),
     };

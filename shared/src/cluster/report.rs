@@ -88,7 +88,7 @@ pub fn check(
                     let effective = Effective::of(config.api_version.as_deref(), webhook);
                     report.webhooks.push(WebhookSummary {
                         configuration: object.reference(),
-                        name: webhook.name.clone().unwrap_or_default(),
+                        name: webhook.name.as_deref().unwrap_or_default().to_owned(),
                         failure_policy: effective.failure_policy(),
                         timeout_seconds: effective.timeout_seconds,
                     });

@@ -4,7 +4,7 @@
 //! `Fail` and an unset timeoutSeconds is 10; in `v1beta1` they are `Ignore` and 30.
 
 use crate::checks::{Check, WH001, WH002, WH003, WH004, WH005};
-use crate::k8s::{LabelSelector, RuleWithOperations, Text, Webhook, WebhookConfiguration};
+use crate::k8s::{LabelSelector, RuleWithOperations, TextList, Webhook, WebhookConfiguration};
 use crate::rules::Violation;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -104,7 +104,7 @@ impl Effective {
     }
 }
 
-fn has(list: Option<&Vec<Text>>, wanted: &str) -> bool {
+fn has(list: Option<&TextList>, wanted: &str) -> bool {
     list.into_iter()
         .flatten()
         .any(|item| item.as_str() == wanted)
@@ -206,7 +206,7 @@ fn selector_matches_namespace(selector: Option<&LabelSelector>, namespace: &str)
 }
 
 fn describe_rule(rule: &RuleWithOperations) -> String {
-    let list = |l: Option<&Vec<Text>>| {
+    let list = |l: Option<&TextList>| {
         let items: Vec<String> = l
             .into_iter()
             .flatten()
