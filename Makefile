@@ -7,7 +7,7 @@ POLICIES := unsafe-sysctls webhook-guard
 WASM_TARGET := wasm32-wasip1
 POLICY_OUT := target/$(WASM_TARGET)/policy
 
-.PHONY: all deps policies serve test lint bench bench-policies bench-metrics clean
+.PHONY: all deps policies serve test lint bench bench-policies bench-metrics bench-cluster clean
 
 all: policies
 
@@ -45,7 +45,7 @@ lint:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 ## bench-policies: validate() latency in the wasmtime host and artifact sizes.
-bench: bench-policies bench-metrics
+bench: bench-policies bench-metrics bench-cluster
 bench-policies: policies
 	$(CARGO) bench --locked -p cpguard-tests --bench policy_latency
 
@@ -56,3 +56,7 @@ clean:
 ## bench-metrics: parse and analyze throughput against prometheus-parse (needs the corpus).
 bench-metrics:
 	$(CARGO) bench --locked -p cpguard-cli --bench metrics_throughput
+
+## bench-cluster: cluster export load + analysis throughput, and the YAML library comparison.
+bench-cluster:
+	$(CARGO) bench --locked -p cpguard-cli --bench cluster_throughput

@@ -114,7 +114,7 @@ fn taken_at(flag: Option<&str>, default: Option<f64>, name: &str) -> Result<Opti
 /// Reads a settings or config file (JSON or YAML) into `T`.
 fn read_settings<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    serde_saphyr::from_str(&text).map_err(|e| format!("{path}: {e}"))
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {

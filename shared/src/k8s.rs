@@ -60,7 +60,6 @@ impl Text {
 pub struct ObjectMeta {
     pub name: Option<String>,
     pub namespace: Option<String>,
-    pub labels: Option<BTreeMap<String, String>>,
 }
 
 /// One `securityContext.sysctls[]` entry.

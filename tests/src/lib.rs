@@ -63,7 +63,7 @@ pub fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// Reads one YAML (or JSON) document as a JSON value.
 pub fn read_yaml(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The shipped artifact of a policy, as `make policies` writes it.

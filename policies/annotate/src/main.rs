@@ -202,7 +202,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let text =
         std::fs::read_to_string(metadata_path).map_err(|e| format!("{metadata_path}: {e}"))?;
     let mut metadata: Metadata =
-        serde_saphyr::from_str(&text).map_err(|e| format!("{metadata_path}: {e}"))?;
+        serde_yaml_ng::from_str(&text).map_err(|e| format!("{metadata_path}: {e}"))?;
     let problems = check(&metadata);
     if !problems.is_empty() {
         return Err(format!("{metadata_path}:\n  {}", problems.join("\n  ")));
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn metadata_checks_name_the_problem() {
         let yaml = "rules:\n- apiGroups: ['', '*']\n  apiVersions: [v1]\n  resources: [pods]\n  operations: [CREATE, PATCH]\nannotations:\n  io.kubewarden.policy.author: nobody\nmutating: false\nexecutionMode: kubewarden-wapc\n";
-        let metadata: Metadata = serde_saphyr::from_str(yaml).unwrap();
+        let metadata: Metadata = serde_yaml_ng::from_str(yaml).unwrap();
         let problems = check(&metadata);
         assert!(problems.contains(
             &"rules[0].apiGroups: no other elements can be defined when '*' is used".to_owned()

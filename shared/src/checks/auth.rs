@@ -120,7 +120,7 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
         let Some(text) = cm.data.as_ref().and_then(|d| d.get(key)) else {
             continue;
         };
-        let entries: Vec<Entry> = match serde_saphyr::from_str::<Option<Vec<Entry>>>(text.as_str())
+        let entries: Vec<Entry> = match serde_yaml_ng::from_str::<Option<Vec<Entry>>>(text.as_str())
         {
             Ok(entries) => entries.unwrap_or_default(),
             Err(e) => {
@@ -178,7 +178,7 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
         }
     }
     if let Some(text) = cm.data.as_ref().and_then(|d| d.get("mapAccounts")) {
-        if serde_saphyr::from_str::<Option<Vec<String>>>(text.as_str()).is_err() {
+        if serde_yaml_ng::from_str::<Option<Vec<String>>>(text.as_str()).is_err() {
             out.push(Finding::new(&AUTH001, format!("{object}: data.mapAccounts is not a YAML list of account IDs: the authenticator drops the whole key"), evidence("data.mapAccounts".to_owned())));
         }
     }

@@ -1,7 +1,8 @@
 //! Loading whatever `kubectl` wrote: a `kind: List` (or any `*List`) with `items`,
 //! multi-document YAML, single objects, JSON (`-o json`), `kubectl version -o json`, with
 //! `kubectl` warning lines before the content. One bad document becomes a diagnostic with its
-//! line and the rest is read. YAML aliases, nesting and size are budgeted (no alias bombs).
+//! line and the rest is read. YAML is decoded by serde_yaml_ng (libyaml), whose alias
+//! expansion is bounded (100 × the document's events) and nesting limited to 128 levels.
 
 use super::{Object, KEPT_CONFIGMAPS};
 use crate::metrics::{Diagnostic, DiagnosticLevel};
@@ -27,23 +28,6 @@ fn is_warning(line: &str) -> bool {
         && b.get(1..5)
             .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
         && b.get(5) == Some(&b' ')
-}
-
-fn options(len: usize) -> serde_saphyr::Options {
-    // Scale the structural limits with the input (a 10,000-object List has millions of
-    // events) but keep alias expansion tightly bounded: that is what a YAML bomb abuses.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_events = len.saturating_add(10_000);
-    budget.max_nodes = len.saturating_add(10_000);
-    budget.max_documents = len / 4 + 16;
-    budget.max_depth = 128;
-    budget.max_aliases = 10_000;
-    budget.max_anchors = 10_000;
-    budget.max_total_scalar_bytes = len.saturating_add(1024);
-    budget.max_reader_input_bytes = Some(len.saturating_add(1024));
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options
 }
 
 impl Loaded {
@@ -85,27 +69,78 @@ impl Loaded {
     }
 }
 
-/// Splits YAML into documents at `---` / `...` lines: (first line number, text).
-fn documents(text: &str, first_line: usize) -> Vec<(usize, String)> {
+/// Splits YAML into documents at `---` / `...` lines: (first line number, text), borrowed.
+fn documents(text: &str, first_line: usize) -> Vec<(usize, &str)> {
     let mut docs = Vec::new();
-    let mut current = String::new();
-    let mut start = first_line;
-    for (i, line) in text.split('\n').enumerate() {
+    let (mut start, mut start_line, mut offset) = (0, first_line, 0);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "..." {
-            docs.push((start, std::mem::take(&mut current)));
-            start = first_line + i + 1;
-            if let Some(rest) = trimmed.strip_prefix("--- ") {
-                current.push_str(rest);
-                current.push('\n');
-            }
-            continue;
+            docs.push((start_line, text.get(start..offset).unwrap_or_default()));
+            // Content after `--- ` on the same line belongs to the next document.
+            start = offset
+                + if trimmed.starts_with("--- ") {
+                    4
+                } else {
+                    line.len()
+                };
+            start_line = first_line + i + usize::from(!trimmed.starts_with("--- "));
         }
-        current.push_str(line);
-        current.push('\n');
+        offset += line.len();
     }
-    docs.push((start, current));
+    docs.push((start_line, text.get(start..).unwrap_or_default()));
     docs
+}
+
+/// A `kind: List` document as `kubectl` writes it: the `items:` block split into one slice
+/// per item (each a one-element YAML sequence), so a large List is decoded item by item (small
+/// buffers) and a bad item costs only itself. `None` when the document has no block `items:`.
+fn split_items(doc: &str, first_line: usize) -> Option<(String, Vec<(usize, &str)>)> {
+    let mut header = String::new();
+    let mut items: Vec<(usize, usize, usize)> = Vec::new(); // (line, start, end)
+    let mut indent: Option<usize> = None;
+    let mut in_items = false;
+    let mut offset = 0;
+    for (i, line) in doc.split_inclusive('\n').enumerate() {
+        let content = line.trim_end();
+        let depth = content.len() - content.trim_start().len();
+        if !in_items {
+            if content == "items:" {
+                in_items = true;
+            } else {
+                header.push_str(line);
+            }
+        } else if content.trim().is_empty() || content.trim_start().starts_with('#') {
+            // Blank lines and comments stay with the current item.
+        } else if content.trim_start().starts_with("- ") || content.trim() == "-" {
+            let here = *indent.get_or_insert(depth);
+            if depth == here {
+                if let Some(last) = items.last_mut() {
+                    last.2 = offset;
+                }
+                items.push((first_line + i, offset, doc.len()));
+            }
+        } else if indent.is_none_or(|here| depth <= here) && depth == 0 {
+            // A top-level key after the items (`kind: List`) ends them.
+            if let Some(last) = items.last_mut() {
+                last.2 = offset;
+            }
+            in_items = false;
+            indent = None;
+            header.push_str(line);
+        }
+        offset += line.len();
+    }
+    if items.is_empty() {
+        return None;
+    }
+    Some((
+        header,
+        items
+            .into_iter()
+            .map(|(line, start, end)| (line, doc.get(start..end).unwrap_or_default()))
+            .collect(),
+    ))
 }
 
 fn has_content(doc: &str) -> bool {
@@ -113,6 +148,43 @@ fn has_content(doc: &str) -> bool {
         let t = l.trim();
         !t.is_empty() && !t.starts_with('#')
     })
+}
+
+/// Deepest flow nesting (`[`/`{`) allowed; Kubernetes objects need a handful of levels.
+pub const MAX_FLOW_DEPTH: usize = 128;
+
+/// Whether flow collections nest deeper than `limit` (quoted scalars skipped). libyaml's time
+/// grows faster than linearly with such nesting (100,000 levels: ~30 s), so this linear scan
+/// refuses it first.
+fn flow_too_deep(text: &str, limit: usize) -> bool {
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match (quote, b) {
+            (Some(b'"'), b'\\') => {
+                bytes.next();
+            }
+            (Some(q), _) if b == q => quote = None,
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Decodes one YAML document (or a one-element sequence, for a List item).
+fn decode_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    if flow_too_deep(text, MAX_FLOW_DEPTH) {
+        return Err(format!("nested deeper than {MAX_FLOW_DEPTH} levels"));
+    }
+    serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
 }
 
 /// Loads a dump; never fails as a whole.
@@ -158,16 +230,24 @@ pub fn load(text: &str) -> Loaded {
         return out;
     }
     for (line, doc) in documents(body, first_line) {
-        if !has_content(&doc) {
+        if !has_content(doc) {
             continue;
         }
-        match serde_saphyr::from_str_with_options::<Object>(&doc, options(doc.len())) {
-            Ok(object) => out.add(object),
-            Err(e) => {
-                let message = e.to_string();
-                let first = message.lines().next().unwrap_or_default().to_owned();
-                out.error(line, format!("cannot read this YAML document: {first}"));
+        if let Some((header, items)) = split_items(doc, line) {
+            for (item_line, item) in items {
+                match decode_yaml::<Vec<Object>>(item) {
+                    Ok(objects) => objects.into_iter().for_each(|o| out.add(o)),
+                    Err(e) => out.error(item_line, format!("cannot read this List item: {e}")),
+                }
             }
+            if let Err(e) = decode_yaml::<Object>(&header) {
+                out.error(line, format!("cannot read this YAML document: {e}"));
+            }
+            continue;
+        }
+        match decode_yaml::<Object>(doc) {
+            Ok(object) => out.add(object),
+            Err(e) => out.error(line, format!("cannot read this YAML document: {e}")),
         }
     }
     out
@@ -227,6 +307,22 @@ mod tests {
             loaded.diagnostics[0]
                 .message
                 .starts_with("cannot read this YAML document: "),
+            "{:?}",
+            loaded.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_bad_list_item_costs_only_itself() {
+        let yaml = "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n- kind: Pod\n  metadata: [broken\n- kind: Node\n  metadata:\n    name: n\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
+        let loaded = load(yaml);
+        assert_eq!(kinds(&loaded), vec!["Pod/a", "Node/n"]);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].line, 6);
+        assert!(
+            loaded.diagnostics[0]
+                .message
+                .starts_with("cannot read this List item: "),
             "{:?}",
             loaded.diagnostics
         );

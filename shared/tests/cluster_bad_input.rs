@@ -1,0 +1,105 @@
+//! Hostile cluster exports: bounded time and memory, a diagnostic, no panic.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use cpguard_core::cluster::load;
+use cpguard_core::metrics::DiagnosticLevel;
+use std::time::{Duration, Instant};
+
+fn errors(text: &str) -> (usize, Vec<String>, Duration) {
+    let start = Instant::now();
+    let loaded = load(text);
+    let elapsed = start.elapsed();
+    let messages = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .map(|d| d.message.clone())
+        .collect();
+    (loaded.objects.len(), messages, elapsed)
+}
+
+#[test]
+fn billion_laughs_is_refused() {
+    let mut bomb = String::from("kind: ConfigMap\nmetadata: {name: lol, namespace: default}\nlol0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        bomb.push_str(&format!(
+            "lol{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n",
+            p = i - 1
+        ));
+    }
+    // Under keys no view reads, the aliases are skipped, never expanded.
+    let (objects, messages, elapsed) = errors(&bomb);
+    assert_eq!((objects, messages.len()), (1, 0));
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    // Where a view does read it, expansion stops at the first value of the wrong shape.
+    let typed = format!(
+        "{}webhooks: [{{name: x, rules: [{{apiGroups: *a9}}]}}]\n",
+        bomb.replace("kind: ConfigMap", "kind: ValidatingWebhookConfiguration")
+    );
+    let (objects, messages, elapsed) = errors(&typed);
+    assert_eq!((objects, messages.len()), (0, 1), "{messages:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    // 100,000 levels: refused before parsing (libyaml is superlinear in flow nesting).
+    let deep = format!(
+        "kind: Pod\nmetadata: {{name: deep}}\nextra: {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (objects, messages, elapsed) = errors(&deep);
+    assert_eq!(
+        (objects, messages),
+        (
+            0,
+            vec!["cannot read this YAML document: nested deeper than 128 levels".to_owned()]
+        )
+    );
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+    // 100 levels under a key no view reads: skipped, the object loads.
+    let hundred = format!(
+        "kind: Pod\nmetadata: {{name: ok}}\nextra: {}1{}\n",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    assert_eq!(errors(&hundred).0, 1);
+    // Where a view reads it: a diagnostic naming the line.
+    let read = format!(
+        "kind: Pod\nmetadata: {{name: deep, labels: {}1{}}}\n",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    let (objects, messages, _) = errors(&read);
+    assert_eq!((objects, messages.len()), (0, 1));
+    assert!(messages[0].starts_with("cannot read this YAML document: metadata.labels: invalid type: sequence, expected a map at line 2"), "{messages:?}");
+}
+
+#[test]
+fn binary_garbage_is_a_diagnostic() {
+    let garbage: String = (0..200_000u32)
+        .map(|i| char::from_u32((i.wrapping_mul(2_654_435_761) % 0xD7FF) + 1).unwrap_or('x'))
+        .collect();
+    let (objects, messages, elapsed) = errors(&garbage);
+    assert_eq!(objects, 0);
+    assert!(!messages.is_empty());
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let (objects, messages, _) = errors("{\"kind\": \"Pod\", \u{0}\u{1}");
+    assert_eq!((objects, messages.len()), (0, 1));
+}
+
+#[test]
+fn a_100_mb_single_line() {
+    let line = format!("{{\"kind\":\"ConfigMap\",\"metadata\":{{\"name\":\"big\",\"namespace\":\"default\"}},\"data\":{{\"blob\":\"{}\"}}}}", "x".repeat(100 << 20));
+    let (objects, messages, elapsed) = errors(&line);
+    assert_eq!((objects, messages.len()), (1, 0));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let yaml = format!(
+        "kind: ConfigMap\nmetadata: {{name: big, namespace: default}}\ndata: {{blob: {}}}\n",
+        "y".repeat(100 << 20)
+    );
+    let (objects, messages, elapsed) = errors(&yaml);
+    assert_eq!((objects, messages.len()), (1, 0));
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
