@@ -476,3 +476,41 @@ fn rule_settings_files_change_the_verdicts() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("cpguard: invalid settings: allowedUnsafeSysctls[0] \"vm.swappiness\" is not a namespaced sysctl"), "{}", stderr(&out));
 }
+
+#[test]
+fn cluster_with_metrics_takes_the_control_plane_version_from_the_dump() {
+    let nodes = "kind: List\nitems:\n- kind: Node\n  metadata:\n    name: old-node\n  status:\n    nodeInfo:\n      kubeletVersion: v1.27.16-eks-a737599\n";
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--cluster",
+            "-",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        Some(nodes),
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        report["cluster"]["control_plane_version"],
+        "v1.31.4-eks-2d5f260"
+    );
+    let ver: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "VER002")
+        .collect();
+    assert_eq!(ver.len(), 1);
+    assert_eq!(ver[0]["message"], "Node/old-node: kubelet v1.27.16-eks-a737599 is 4 minor versions behind the API server v1.31.4-eks-2d5f260 (the policy allows 3)");
+    assert_eq!(
+        ver[0]["evidence"][0],
+        serde_json::json!({"object": "Node/old-node", "path": "status.nodeInfo.kubeletVersion"})
+    );
+}
