@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::{at, histogram_by, sum_by};
+use crate::metrics::query::{at, histogram_by, sum_by, top_evidence};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -117,19 +117,12 @@ pub fn api001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     if total > 0.0 && errors / total > cx.config.error_ratio {
-        worst.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let evidence = worst
-            .iter()
-            .take(5)
-            .map(|(key, v)| {
-                let get = |i: usize| at(key, i);
-                Evidence::metric(
-                    "apiserver_request_total",
-                    &[("code", get(0)), ("verb", get(1)), ("resource", get(2))],
-                    *v,
-                )
-            })
-            .collect();
+        let evidence = top_evidence(
+            "apiserver_request_total",
+            &["code", "verb", "resource"],
+            worst.iter().copied(),
+            5,
+        );
         let message = format!(
             "{} of {} API requests {} were answered 5xx ({}; threshold {})",
             format::count(errors),
@@ -184,23 +177,12 @@ pub fn api002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         let groups = sum_by(family, "", &["priority_level", "flow_schema", "reason"]);
         let rejected: f64 = groups.iter().map(|(_, v)| v).sum();
         if rejected > 0.0 {
-            let evidence = groups
-                .iter()
-                .filter(|(_, v)| *v > 0.0)
-                .take(5)
-                .map(|(key, v)| {
-                    let get = |i: usize| at(key, i);
-                    Evidence::metric(
-                        "apiserver_flowcontrol_rejected_requests_total",
-                        &[
-                            ("priority_level", get(0)),
-                            ("flow_schema", get(1)),
-                            ("reason", get(2)),
-                        ],
-                        *v,
-                    )
-                })
-                .collect();
+            let evidence = top_evidence(
+                "apiserver_flowcontrol_rejected_requests_total",
+                &["priority_level", "flow_schema", "reason"],
+                groups.iter().map(|(k, v)| (k.as_slice(), *v)),
+                5,
+            );
             let message = format!(
                 "API Priority and Fairness rejected {} requests {}",
                 format::count(rejected),
@@ -313,19 +295,12 @@ pub fn api004(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     if total <= 0.0 {
         return Vec::new();
     }
-    let evidence = groups
-        .iter()
-        .filter(|(_, v)| *v > 0.0)
-        .take(5)
-        .map(|(key, v)| {
-            let get = |i: usize| at(key, i);
-            Evidence::metric(
-                "apiserver_request_terminations_total",
-                &[("verb", get(0)), ("resource", get(1)), ("code", get(2))],
-                *v,
-            )
-        })
-        .collect();
+    let evidence = top_evidence(
+        "apiserver_request_terminations_total",
+        &["verb", "resource", "code"],
+        groups.iter().map(|(k, v)| (k.as_slice(), *v)),
+        5,
+    );
     let message = format!(
         "the API server terminated {} requests {}",
         format::count(total),

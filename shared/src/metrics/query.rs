@@ -97,3 +97,28 @@ pub fn sum_by<'s>(
     }
     groups.into_iter().collect()
 }
+
+/// Evidence for the largest groups: up to `n` series with a value above zero, largest first,
+/// labelled with `names` (zipped with the first values of each key).
+pub fn top_evidence<'k>(
+    metric: &str,
+    names: &[&str],
+    groups: impl IntoIterator<Item = (&'k [Cow<'k, str>], f64)>,
+    n: usize,
+) -> Vec<crate::report::Evidence> {
+    let mut groups: Vec<(&[Cow<'_, str>], f64)> =
+        groups.into_iter().filter(|(_, v)| *v > 0.0).collect();
+    groups.sort_by(|a, b| b.1.total_cmp(&a.1));
+    groups
+        .into_iter()
+        .take(n)
+        .map(|(key, value)| {
+            let labels: Vec<(&str, &str)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (*name, at(key, i)))
+                .collect();
+            crate::report::Evidence::metric(metric, &labels, value)
+        })
+        .collect()
+}
