@@ -116,6 +116,26 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             );
         }
     }
+    if !m.requests_by_resource.is_empty() {
+        let _ = writeln!(out, "\nbusiest resources:");
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<40} {:>12} {:>9} {:>9} {:>9}",
+            "verb", "resource", "count", "p50", "p90", "p99"
+        );
+        for r in m.requests_by_resource.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  {:<10} {:<40} {:>12} {:>9} {:>9} {:>9}",
+                r.verb,
+                r.resource,
+                format::count(r.count),
+                quantile(r.p50),
+                quantile(r.p90),
+                quantile(r.p99)
+            );
+        }
+    }
     if !m.objects.is_empty() {
         let top: Vec<String> = m
             .objects

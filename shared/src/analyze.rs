@@ -5,7 +5,9 @@ use crate::cluster::{self, load};
 use crate::config::Config;
 use crate::format;
 use crate::metrics::diff::{difference, DiffError};
-use crate::metrics::summary::{etcd_size, kubernetes_version, requests_by_verb, EtcdSize};
+use crate::metrics::summary::{
+    etcd_size, kubernetes_version, requests_by_resource, requests_by_verb, EtcdSize,
+};
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
 use std::fmt;
@@ -250,6 +252,7 @@ fn analyze_metrics(
         kubernetes_version: kubernetes_version(current).or_else(|| kubernetes_version(&earlier)),
         etcd,
         requests_by_verb: requests_by_verb(windowed),
+        requests_by_resource: requests_by_resource(windowed, 20),
         window: Some(window),
         objects: counts,
         rates,

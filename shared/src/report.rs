@@ -2,7 +2,7 @@
 //! ("The report as JSON"): field names are stable; fields are added, never renamed.
 
 use crate::checks::{Check, Severity};
-use crate::metrics::summary::{EtcdSize, VerbLatency};
+use crate::metrics::summary::{EtcdSize, ResourceLatency, VerbLatency};
 use crate::metrics::DiagnosticLevel;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -121,6 +121,8 @@ pub struct MetricsReport {
     pub kubernetes_version: Option<String>,
     pub etcd: Option<EtcdSize>,
     pub requests_by_verb: Vec<VerbLatency>,
+    /// The 20 busiest verb and resource pairs, with their latency quantiles.
+    pub requests_by_resource: Vec<ResourceLatency>,
     pub window: Option<Window>,
     /// Largest stored object counts, most first.
     pub objects: Vec<ObjectCount>,

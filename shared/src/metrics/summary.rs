@@ -27,6 +27,17 @@ pub struct EtcdSize {
     pub quota_from_dump: bool,
 }
 
+/// Latency of one verb on one resource.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResourceLatency {
+    pub verb: String,
+    pub resource: String,
+    pub count: f64,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VerbLatency {
     pub verb: String,
@@ -113,6 +124,32 @@ pub fn requests_by_verb(dump: &Exposition<'_>) -> Vec<VerbLatency> {
         .collect()
 }
 
+/// `histogram_quantile` by `verb` and `resource` of `apiserver_request_duration_seconds`, the
+/// `limit` busiest first.
+pub fn requests_by_resource(dump: &Exposition<'_>, limit: usize) -> Vec<ResourceLatency> {
+    let Some(family) = dump.family("apiserver_request_duration_seconds") else {
+        return Vec::new();
+    };
+    let mut out: Vec<ResourceLatency> = super::query::histogram_by(family, &["verb", "resource"])
+        .into_iter()
+        .map(|g| ResourceLatency {
+            verb: g.key(0).to_owned(),
+            resource: g.key(1).to_owned(),
+            count: g.count(),
+            p50: g.quantile(0.5).filter(|v| v.is_finite()),
+            p90: g.quantile(0.9).filter(|v| v.is_finite()),
+            p99: g.quantile(0.99).filter(|v| v.is_finite()),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.count
+            .total_cmp(&a.count)
+            .then_with(|| (&a.verb, &a.resource).cmp(&(&b.verb, &b.resource)))
+    });
+    out.truncate(limit);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +187,16 @@ apiserver_request_duration_seconds_sum{verb=\"GET\",resource=\"pods\"} 3
                 quota_from_dump: false
             })
         );
+        let by_resource = requests_by_resource(&dump, 10);
+        assert_eq!(
+            by_resource
+                .iter()
+                .map(|r| (r.resource.as_str(), r.count))
+                .collect::<Vec<_>>(),
+            vec![("nodes", 10.0), ("pods", 10.0)]
+        );
+        // nodes: le 0.1 → 2, le 1 → 10; p50 is rank 5 in (0.1, 1]: 0.1 + 0.9 * 3/8.
+        assert!((by_resource[0].p50.unwrap_or_default() - (0.1 + 0.9 * 3.0 / 8.0)).abs() < 1e-12);
         let verbs = requests_by_verb(&dump);
         assert_eq!(verbs.len(), 1);
         // Summed: le 0.1 → 10, le 1 → 19, +Inf → 20. p50: rank 10 ≤ 10 in the first bucket → 0.1.
