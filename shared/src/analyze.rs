@@ -10,6 +10,8 @@ use crate::metrics::summary::{
 };
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
+use crate::rules::webhook::Effective;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One metrics dump and when it was taken (Unix seconds), if known.
@@ -119,28 +121,30 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
         .webhook_settings
         .validate()
         .map_err(InputError::Settings)?;
+    // Cluster exports first: their webhook configurations give ADM001 the real timeouts.
+    let mut objects = Vec::new();
+    let mut server_version = None;
+    for input in inputs.cluster {
+        let loaded = load(input.text);
+        report
+            .diagnostics
+            .extend(loaded.diagnostics.iter().map(|d| Diagnostic {
+                input: "cluster",
+                file: Some(input.name.to_owned()),
+                line: d.line,
+                level: d.level,
+                message: d.message.clone(),
+            }));
+        server_version = server_version.or(loaded.server_version);
+        objects.extend(loaded.objects);
+    }
+    let timeouts = webhook_timeouts(&objects);
     match (inputs.metrics, inputs.metrics_later) {
-        (Some(first), later) => analyze_metrics(first, later, config, &mut report)?,
+        (Some(first), later) => analyze_metrics(first, later, config, &timeouts, &mut report)?,
         (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
         (None, None) => {}
     }
     if !inputs.cluster.is_empty() {
-        let mut objects = Vec::new();
-        let mut server_version = None;
-        for input in inputs.cluster {
-            let loaded = load(input.text);
-            report
-                .diagnostics
-                .extend(loaded.diagnostics.iter().map(|d| Diagnostic {
-                    input: "cluster",
-                    file: Some(input.name.to_owned()),
-                    line: d.line,
-                    level: d.level,
-                    message: d.message.clone(),
-                }));
-            server_version = server_version.or(loaded.server_version);
-            objects.extend(loaded.objects);
-        }
         let control_plane = server_version.or_else(|| {
             report
                 .metrics
@@ -160,10 +164,30 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
     Ok(report)
 }
 
+/// Each admission webhook's effective timeout, by name.
+fn webhook_timeouts(objects: &[cluster::Object]) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for object in objects.iter().filter(|o| {
+        matches!(
+            o.kind(),
+            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
+        )
+    }) {
+        for webhook in object.webhooks.iter().flatten() {
+            if let Some(name) = webhook.name.as_deref() {
+                let timeout = Effective::of(object.api_version.as_deref(), webhook).timeout_seconds;
+                out.insert(name.to_owned(), timeout as f64);
+            }
+        }
+    }
+    out
+}
+
 fn analyze_metrics(
     first: MetricsInput<'_>,
     later_input: Option<MetricsInput<'_>>,
     config: &Config,
+    webhook_timeouts: &BTreeMap<String, f64>,
     report: &mut Report,
 ) -> Result<(), InputError> {
     let earlier = parse(first.text);
@@ -234,6 +258,7 @@ fn analyze_metrics(
         dump: windowed,
         config,
         window: &window_words,
+        webhook_timeouts,
     };
     for (_, check) in METRICS_CHECKS {
         report.findings.extend(check(&cx));
@@ -245,6 +270,7 @@ fn analyze_metrics(
         dump: current,
         config,
         window: &window_words,
+        webhook_timeouts,
     };
     let (_, mut counts) = objects::object_counts(&current_cx);
     counts.truncate(20);
@@ -366,5 +392,39 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
             analyze(&inputs, &Config::default()),
             Err(InputError::Diff(DiffError::DifferentProcess { .. }))
         ));
+    }
+
+    #[test]
+    fn webhook_latency_is_judged_against_the_configured_timeout() {
+        let metrics = "\
+# TYPE apiserver_admission_webhook_admission_duration_seconds histogram
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"quick.example.com\",type=\"validating\",le=\"2.5\"} 90
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"quick.example.com\",type=\"validating\",le=\"5\"} 100
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"quick.example.com\",type=\"validating\",le=\"+Inf\"} 100
+";
+        let config_yaml = "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: quick}\nwebhooks:\n- name: quick.example.com\n  failurePolicy: Ignore\n  timeoutSeconds: 5\n";
+        let adm001 = |cluster: &[ClusterInput<'_>]| -> Vec<String> {
+            let inputs = Inputs {
+                metrics: Some(MetricsInput {
+                    text: metrics,
+                    taken_at: None,
+                }),
+                metrics_later: None,
+                cluster,
+            };
+            analyze(&inputs, &Config::default())
+                .unwrap()
+                .findings
+                .iter()
+                .filter(|f| f.check == "ADM001")
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        // p99 = 2.5 + 2.5 × 9/10 = 4.75 s: under half of the default 10 s, over half of its own 5 s.
+        assert!(adm001(&[]).is_empty());
+        assert_eq!(
+            adm001(&[ClusterInput { name: "hooks.yaml", text: config_yaml }]),
+            vec!["validating webhook \"quick.example.com\": p99 4.75 s since apiserver start over 100 calls, 95.00 % of its 5.00 s timeout"]
+        );
     }
 }

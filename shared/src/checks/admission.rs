@@ -63,21 +63,25 @@ pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     else {
         return Vec::new();
     };
-    let limit = cx.config.webhook_timeout_fraction * cx.config.webhook_timeout_seconds;
     histogram_by(family, &["name", "type"])
         .into_iter()
         .filter_map(|group| {
             let name = group.key(0);
             let kind = group.key(1);
             let p99 = group.quantile(0.99)?;
-            (p99 >= limit).then(|| {
+            // The webhook's own timeout when its configuration was given, else the default.
+            let (timeout, whose) = match cx.webhook_timeouts.get(name) {
+                Some(t) => (*t, "its"),
+                None => (cx.config.webhook_timeout_seconds, "the default"),
+            };
+            (p99 >= cx.config.webhook_timeout_fraction * timeout).then(|| {
                 let message = format!(
-                    "{kind} webhook {name:?}: p99 {} {} over {} calls, {} of its {} timeout",
+                    "{kind} webhook {name:?}: p99 {} {} over {} calls, {} of {whose} {} timeout",
                     format::seconds(p99),
                     cx.window,
                     format::count(group.count()),
-                    format::percent(p99 / cx.config.webhook_timeout_seconds),
-                    format::seconds(cx.config.webhook_timeout_seconds)
+                    format::percent(p99 / timeout),
+                    format::seconds(timeout)
                 );
                 Finding::new(
                     &ADM001,
@@ -201,7 +205,7 @@ apiserver_admission_controller_admission_duration_seconds_bucket{name=\"Resource
 apiserver_admission_controller_admission_duration_seconds_bucket{name=\"ResourceQuota\",type=\"validate\",operation=\"CREATE\",rejected=\"false\",le=\"+Inf\"} 20
 ";
         // p99: rank 99 in (2.5, 10]: 2.5 + 7.5 * 9/10 = 9.25 s.
-        assert_eq!(run("adm001", dump), vec!["warning ADM001: validating webhook \"slow.example.com\": p99 9.25 s since apiserver start over 100 calls, 92.50 % of its 10.00 s timeout"]);
+        assert_eq!(run("adm001", dump), vec!["warning ADM001: validating webhook \"slow.example.com\": p99 9.25 s since apiserver start over 100 calls, 92.50 % of the default 10.00 s timeout"]);
         assert_eq!(run("adm002", dump), vec![
             "warning ADM002: webhook \"slow.example.com\" failed 12 times (calling_webhook_error) since apiserver start",
             "warning ADM002: webhook \"audit.example.com\" failed open 2 times since apiserver start: those requests were admitted unchecked",

@@ -83,6 +83,9 @@ pub struct MetricsContext<'a, 'd> {
     pub dump: &'a Exposition<'d>,
     pub config: &'a Config,
     pub window: &'a str,
+    /// Effective timeout (seconds) of each admission webhook, by name, when a cluster export
+    /// with the webhook configurations was given too.
+    pub webhook_timeouts: &'a std::collections::BTreeMap<String, f64>,
 }
 
 /// A metrics check's function.
@@ -148,10 +151,12 @@ pub(crate) mod tests {
         let parsed = crate::metrics::parse(dump);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         let config = Config::default();
+        let timeouts = std::collections::BTreeMap::new();
         let cx = MetricsContext {
             dump: &parsed,
             config: &config,
             window: "since apiserver start",
+            webhook_timeouts: &timeouts,
         };
         let (_, f) = METRICS_CHECKS
             .iter()
