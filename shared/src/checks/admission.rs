@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::{at, histogram_by, sum_by};
+use crate::metrics::query::{at, p99_by, sum_by};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -57,44 +57,41 @@ pub const ADM003: Check = Check {
 };
 
 pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
-    let Some(family) = cx
-        .dump
-        .family("apiserver_admission_webhook_admission_duration_seconds")
-    else {
-        return Vec::new();
-    };
-    histogram_by(family, &["name", "type"])
-        .into_iter()
-        .filter_map(|group| {
-            let name = group.key(0);
-            let kind = group.key(1);
-            let p99 = group.quantile(0.99)?;
-            // The webhook's own timeout when its configuration was given, else the default.
-            let (timeout, whose) = match cx.webhook_timeouts.get(name) {
-                Some(t) => (*t, "its"),
-                None => (cx.config.webhook_timeout_seconds, "the default"),
-            };
-            (p99 >= cx.config.webhook_timeout_fraction * timeout).then(|| {
-                let message = format!(
-                    "{kind} webhook {name:?}: p99 {} {} over {} calls, {} of {whose} {} timeout",
-                    format::seconds(p99),
-                    cx.window,
-                    format::count(group.count()),
-                    format::percent(p99 / timeout),
-                    format::seconds(timeout)
-                );
-                Finding::new(
-                    &ADM001,
-                    message,
-                    vec![Evidence::metric(
-                        "apiserver_admission_webhook_admission_duration_seconds",
-                        &[("name", name), ("type", kind), ("quantile", "0.99")],
-                        p99,
-                    )],
-                )
-            })
+    p99_by(
+        cx.dump,
+        "apiserver_admission_webhook_admission_duration_seconds",
+        &["name", "type"],
+    )
+    .into_iter()
+    .filter_map(|(group, p99)| {
+        let name = group.key(0);
+        let kind = group.key(1);
+        // The webhook's own timeout when its configuration was given, else the default.
+        let (timeout, whose) = match cx.webhook_timeouts.get(name) {
+            Some(t) => (*t, "its"),
+            None => (cx.config.webhook_timeout_seconds, "the default"),
+        };
+        (p99 >= cx.config.webhook_timeout_fraction * timeout).then(|| {
+            let message = format!(
+                "{kind} webhook {name:?}: p99 {} {} over {} calls, {} of {whose} {} timeout",
+                format::seconds(p99),
+                cx.window,
+                format::count(group.count()),
+                format::percent(p99 / timeout),
+                format::seconds(timeout)
+            );
+            Finding::new(
+                &ADM001,
+                message,
+                vec![Evidence::metric(
+                    "apiserver_admission_webhook_admission_duration_seconds",
+                    &[("name", name), ("type", kind), ("quantile", "0.99")],
+                    p99,
+                )],
+            )
         })
-        .collect()
+    })
+    .collect()
 }
 
 pub fn adm002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
@@ -152,37 +149,34 @@ pub fn adm002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
 }
 
 pub fn adm003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
-    let Some(family) = cx
-        .dump
-        .family("apiserver_admission_controller_admission_duration_seconds")
-    else {
-        return Vec::new();
-    };
-    histogram_by(family, &["name", "type"])
-        .into_iter()
-        .filter_map(|group| {
-            let name = group.key(0);
-            let kind = group.key(1);
-            let p99 = group.quantile(0.99)?;
-            (p99 > cx.config.admission_controller_p99_seconds).then(|| {
-                let message = format!(
-                    "admission controller {name} ({kind}): p99 {} {} (threshold {})",
-                    format::seconds(p99),
-                    cx.window,
-                    format::seconds(cx.config.admission_controller_p99_seconds)
-                );
-                Finding::new(
-                    &ADM003,
-                    message,
-                    vec![Evidence::metric(
-                        "apiserver_admission_controller_admission_duration_seconds",
-                        &[("name", name), ("type", kind), ("quantile", "0.99")],
-                        p99,
-                    )],
-                )
-            })
+    p99_by(
+        cx.dump,
+        "apiserver_admission_controller_admission_duration_seconds",
+        &["name", "type"],
+    )
+    .into_iter()
+    .filter_map(|(group, p99)| {
+        let name = group.key(0);
+        let kind = group.key(1);
+        (p99 > cx.config.admission_controller_p99_seconds).then(|| {
+            let message = format!(
+                "admission controller {name} ({kind}): p99 {} {} (threshold {})",
+                format::seconds(p99),
+                cx.window,
+                format::seconds(cx.config.admission_controller_p99_seconds)
+            );
+            Finding::new(
+                &ADM003,
+                message,
+                vec![Evidence::metric(
+                    "apiserver_admission_controller_admission_duration_seconds",
+                    &[("name", name), ("type", kind), ("quantile", "0.99")],
+                    p99,
+                )],
+            )
         })
-        .collect()
+    })
+    .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::{histogram_by, sum_by};
+use crate::metrics::query::{p99_by, sum_by};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -51,29 +51,24 @@ pub fn cli001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
             ));
         }
     }
-    if let Some(family) = cx.dump.family("rest_client_request_duration_seconds") {
-        for group in histogram_by(family, &["verb"]) {
-            let verb = group.key(0);
-            let Some(p99) = group.quantile(0.99) else {
-                continue;
-            };
-            if p99 > cx.config.client_p99_seconds {
-                let message = format!(
-                    "client {verb} requests: p99 {} {} (threshold {})",
-                    format::seconds(p99),
-                    cx.window,
-                    format::seconds(cx.config.client_p99_seconds)
-                );
-                out.push(Finding::new(
-                    &CLI001,
-                    message,
-                    vec![Evidence::metric(
-                        "rest_client_request_duration_seconds",
-                        &[("verb", verb), ("quantile", "0.99")],
-                        p99,
-                    )],
-                ));
-            }
+    for (group, p99) in p99_by(cx.dump, "rest_client_request_duration_seconds", &["verb"]) {
+        let verb = group.key(0);
+        if p99 > cx.config.client_p99_seconds {
+            let message = format!(
+                "client {verb} requests: p99 {} {} (threshold {})",
+                format::seconds(p99),
+                cx.window,
+                format::seconds(cx.config.client_p99_seconds)
+            );
+            out.push(Finding::new(
+                &CLI001,
+                message,
+                vec![Evidence::metric(
+                    "rest_client_request_duration_seconds",
+                    &[("verb", verb), ("quantile", "0.99")],
+                    p99,
+                )],
+            ));
         }
     }
     out

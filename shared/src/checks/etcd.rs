@@ -2,7 +2,7 @@
 
 use super::{Check, MetricsContext, Severity, GUIDE};
 use crate::format;
-use crate::metrics::query::histogram_by;
+use crate::metrics::query::p99_by;
 use crate::metrics::summary::etcd_size;
 use crate::report::{Evidence, Finding};
 
@@ -132,31 +132,26 @@ pub fn etcd002(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
 
 pub fn etcd003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let Some(family) = cx.dump.family("etcd_request_duration_seconds") {
-        // Labels changed in 1.34 ({operation,type} → {group,operation,resource}): group by name.
-        for group in histogram_by(family, &["operation"]) {
-            let operation = group.key(0);
-            let Some(p99) = group.quantile(0.99) else {
-                continue;
-            };
-            if p99 > cx.config.etcd_request_p99_seconds {
-                let message = format!(
-                    "etcd {operation} requests: p99 {} {} over {} requests (threshold {})",
-                    format::seconds(p99),
-                    cx.window,
-                    format::count(group.count()),
-                    format::seconds(cx.config.etcd_request_p99_seconds)
-                );
-                out.push(Finding::new(
-                    &ETCD003,
-                    message,
-                    vec![Evidence::metric(
-                        "etcd_request_duration_seconds",
-                        &[("operation", operation), ("quantile", "0.99")],
-                        p99,
-                    )],
-                ));
-            }
+    // Labels changed in 1.34 ({operation,type} → {group,operation,resource}): group by name.
+    for (group, p99) in p99_by(cx.dump, "etcd_request_duration_seconds", &["operation"]) {
+        let operation = group.key(0);
+        if p99 > cx.config.etcd_request_p99_seconds {
+            let message = format!(
+                "etcd {operation} requests: p99 {} {} over {} requests (threshold {})",
+                format::seconds(p99),
+                cx.window,
+                format::count(group.count()),
+                format::seconds(cx.config.etcd_request_p99_seconds)
+            );
+            out.push(Finding::new(
+                &ETCD003,
+                message,
+                vec![Evidence::metric(
+                    "etcd_request_duration_seconds",
+                    &[("operation", operation), ("quantile", "0.99")],
+                    p99,
+                )],
+            ));
         }
     }
     for (name, limit, what) in [
@@ -171,13 +166,7 @@ pub fn etcd003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
             "backend commit",
         ),
     ] {
-        let Some(family) = cx.dump.family(name) else {
-            continue;
-        };
-        for group in histogram_by(family, &[]) {
-            let Some(p99) = group.quantile(0.99) else {
-                continue;
-            };
+        for (_, p99) in p99_by(cx.dump, name, &[]) {
             if p99 > limit {
                 let message = format!(
                     "etcd {what} p99 is {} {} (threshold {}): the disk is too slow for etcd",

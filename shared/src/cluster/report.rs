@@ -40,16 +40,16 @@ pub struct ClusterReport {
 }
 
 fn finding(v: &Violation, object: &Object) -> Finding {
-    let mut f = Finding::new(
+    let reference = object.reference();
+    let message = format!("{reference}: {}", v.message);
+    Finding::new(
         v.check,
-        format!("{}: {}", object.reference(), v.message),
+        message,
         vec![Evidence::Object {
-            object: object.reference(),
+            object: reference,
             path: v.path.clone(),
         }],
-    );
-    f.severity = v.check.severity;
-    f
+    )
 }
 
 /// Runs the cluster checks over every object.

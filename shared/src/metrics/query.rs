@@ -122,3 +122,19 @@ pub fn top_evidence<'k>(
         })
         .collect()
 }
+
+/// p99 of each group of a histogram family, as `histogram_quantile(0.99, sum by (by..., le))`
+/// gives it; groups Prometheus would answer NaN for are left out, and so is an absent family.
+pub fn p99_by<'s>(
+    dump: &'s super::Exposition<'_>,
+    metric: &str,
+    by: &[&str],
+) -> Vec<(HistogramGroup<'s>, f64)> {
+    let Some(family) = dump.family(metric) else {
+        return Vec::new();
+    };
+    histogram_by(family, by)
+        .into_iter()
+        .filter_map(|group| group.quantile(0.99).map(|p99| (group, p99)))
+        .collect()
+}
