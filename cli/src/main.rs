@@ -3,7 +3,7 @@
 //! All errors end up in [`main`], which maps them to the exit codes: 0 (nothing at or above
 //! `--fail-on`), 1 (a finding at or above `--fail-on`), 2 (usage or input error).
 
-mod render;
+use cpguard_core::render;
 mod time;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -173,7 +173,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     )
     .map_err(|e| e.to_string())?;
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+        Format::Json => render::json(&report),
         Format::Text => render::text(&report),
         Format::Markdown => render::markdown(&report),
     };

@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::format;
 use crate::metrics::diff::{difference, DiffError};
 use crate::metrics::summary::{
-    etcd_size, kubernetes_version, requests_by_resource, requests_by_verb, EtcdSize,
+    etcd_size, kubernetes_version, requests_by_resource, requests_by_verb, webhook_latency,
+    EtcdSize,
 };
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
@@ -67,7 +68,7 @@ fn diagnostics<'d>(
     dump: &'d Exposition<'_>,
 ) -> impl Iterator<Item = Diagnostic> + 'd {
     dump.diagnostics.iter().map(move |d| Diagnostic {
-        input,
+        input: input.into(),
         file: None,
         line: d.line,
         level: d.level,
@@ -129,7 +130,7 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
         report
             .diagnostics
             .extend(loaded.diagnostics.iter().map(|d| Diagnostic {
-                input: "cluster",
+                input: "cluster".into(),
                 file: Some(input.name.to_owned()),
                 line: d.line,
                 level: d.level,
@@ -211,7 +212,7 @@ fn analyze_metrics(
                     .and_then(|f| f.samples.first())
                     .map_or(0, |s| s.line);
                 report.diagnostics.push(Diagnostic {
-                    input: "metrics",
+                    input: "metrics".into(),
                     file: None,
                     line,
                     level: DiagnosticLevel::Warning,
@@ -281,6 +282,7 @@ fn analyze_metrics(
         requests_by_resource: requests_by_resource(windowed, 20),
         window: Some(window),
         objects: counts,
+        webhooks: webhook_latency(windowed, webhook_timeouts),
         rates,
         samples: current.sample_count(),
     });

@@ -11,6 +11,7 @@ pub mod config;
 pub mod format;
 pub mod k8s;
 pub mod metrics;
+pub mod render;
 pub mod report;
 pub mod rules;
 

@@ -2,13 +2,19 @@
 //! ("The report as JSON"): field names are stable; fields are added, never renamed.
 
 use crate::checks::{Check, Severity};
-use crate::metrics::summary::{EtcdSize, ResourceLatency, VerbLatency};
+use crate::metrics::summary::{EtcdSize, ResourceLatency, VerbLatency, WebhookLatency};
 use crate::metrics::DiagnosticLevel;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+/// JSON has no NaN: serde_json writes it as `null`, so reading a report back maps `null` to NaN.
+pub fn f64_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Option::<f64>::deserialize(d).map(|v| v.unwrap_or(f64::NAN))
+}
+
 /// What a finding points at: an object and a path in it, or a metric series and its value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Evidence {
     Object {
@@ -18,6 +24,7 @@ pub enum Evidence {
     Metric {
         metric: String,
         labels: BTreeMap<String, String>,
+        #[serde(deserialize_with = "f64_or_nan")]
         value: f64,
     },
 }
@@ -35,15 +42,15 @@ impl Evidence {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub check: &'static str,
+    pub check: Cow<'static, str>,
     pub severity: Severity,
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     pub message: String,
     pub evidence: Vec<Evidence>,
-    pub remediation: &'static str,
-    pub reference: &'static str,
+    pub remediation: Cow<'static, str>,
+    pub reference: Cow<'static, str>,
 }
 
 impl Finding {
@@ -59,22 +66,22 @@ impl Finding {
         evidence: Vec<Evidence>,
     ) -> Finding {
         Finding {
-            check: check.id,
+            check: Cow::Borrowed(check.id),
             severity,
-            title: check.title,
+            title: Cow::Borrowed(check.title),
             message,
             evidence,
-            remediation: check.remediation,
-            reference: check.reference,
+            remediation: Cow::Borrowed(check.remediation),
+            reference: Cow::Borrowed(check.reference),
         }
     }
 }
 
 /// A line of input that could not be read (or was read with a caveat).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// `metrics`, `metrics-later` or `cluster`.
-    pub input: &'static str,
+    pub input: Cow<'static, str>,
     /// Which cluster file, when several were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -84,7 +91,7 @@ pub struct Diagnostic {
 }
 
 /// What a single-dump figure covers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Window {
     /// Counters and histograms since the API server process started.
@@ -94,16 +101,19 @@ pub enum Window {
 }
 
 /// One resource's stored object count (`apiserver_storage_objects`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectCount {
     pub resource: String,
+    #[serde(deserialize_with = "f64_or_nan")]
     pub count: f64,
 }
 
 /// Rates over the window between two dumps.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rates {
+    #[serde(deserialize_with = "f64_or_nan")]
     pub seconds: f64,
+    #[serde(deserialize_with = "f64_or_nan")]
     pub requests_per_second: f64,
     /// Share of requests answered 5xx in the window.
     pub error_ratio: Option<f64>,
@@ -116,7 +126,7 @@ pub struct Rates {
     pub seconds_until_quota: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsReport {
     pub kubernetes_version: Option<String>,
     pub etcd: Option<EtcdSize>,
@@ -126,12 +136,15 @@ pub struct MetricsReport {
     pub window: Option<Window>,
     /// Largest stored object counts, most first.
     pub objects: Vec<ObjectCount>,
+    /// Every admission webhook the API server called, slowest p99 first.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookLatency>,
     pub rates: Option<Rates>,
     /// Number of samples read.
     pub samples: usize,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +163,47 @@ impl Report {
     /// Findings most severe first, then by check ID (stable within a check).
     pub fn sort(&mut self) {
         self.findings
-            .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check.cmp(b.check)));
+            .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check.cmp(&b.check)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{analyze, ClusterInput, Config, Inputs, MetricsInput};
+
+    /// The viewer reads back the JSON its worker wrote: every field must survive the trip.
+    #[test]
+    fn json_reads_back_to_the_same_report() {
+        let cluster = [ClusterInput {
+            name: "cluster.yaml",
+            text: include_str!("../samples/cluster.yaml"),
+        }];
+        let inputs = Inputs {
+            metrics: Some(MetricsInput {
+                text: include_str!("../samples/apiserver.metrics"),
+                taken_at: None,
+            }),
+            metrics_later: None,
+            cluster: &cluster,
+        };
+        let report = analyze(&inputs, &Config::default()).unwrap();
+        assert!(report.findings.len() > 5, "{}", report.findings.len());
+        assert!(!report.metrics.as_ref().unwrap().webhooks.is_empty());
+        let json = crate::render::json(&report);
+        let back: Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(crate::render::json(&back), json);
+    }
+
+    #[test]
+    fn nan_is_written_as_null_and_read_back_as_nan() {
+        let e = Evidence::metric("x", &[], f64::NAN);
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"metric":"x","labels":{},"value":null}"#);
+        let Evidence::Metric { value, .. } = serde_json::from_str(&json).unwrap() else {
+            panic!("read back as an object reference");
+        };
+        assert!(value.is_nan());
     }
 }

@@ -88,7 +88,7 @@ pub fn etcd001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         severity,
         message,
         vec![Evidence::metric(
-            etcd.source_metric,
+            &etcd.source_metric,
             &[],
             etcd.db_size_bytes,
         )],

@@ -7,18 +7,18 @@ use crate::report::{Evidence, Finding};
 use crate::rules::sysctl::{SysctlPolicy, KINDS};
 use crate::rules::webhook::{check_configuration, Effective, WebhookSettings};
 use crate::rules::Violation;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookSummary {
     pub configuration: String,
     pub name: String,
-    pub failure_policy: &'static str,
+    pub failure_policy: std::borrow::Cow<'static, str>,
     pub timeout_seconds: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceCounts {
     pub total: usize,
     /// `clusterIP: None`: no virtual IP, so no kube-proxy rules.
@@ -26,7 +26,7 @@ pub struct ServiceCounts {
     pub external_name: usize,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterReport {
     pub objects: usize,
     pub kinds: BTreeMap<String, usize>,
@@ -89,7 +89,7 @@ pub fn check(
                     report.webhooks.push(WebhookSummary {
                         configuration: object.reference(),
                         name: webhook.name.as_deref().unwrap_or_default().to_owned(),
-                        failure_policy: effective.failure_policy(),
+                        failure_policy: effective.failure_policy().into(),
                         timeout_seconds: effective.timeout_seconds,
                     });
                 }

@@ -9,7 +9,7 @@ pub mod summary;
 
 pub use parse::{parse, parse_value, Exposition, LabelPairs};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// A family's `# TYPE`.
@@ -72,7 +72,7 @@ impl Family<'_> {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DiagnosticLevel {
     Warning,

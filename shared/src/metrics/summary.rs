@@ -2,7 +2,7 @@
 
 use super::quantile::{bucket_quantile, Bucket};
 use super::{parse_value, Exposition};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The database-size metrics, newest first: `apiserver_storage_size_bytes` (≥ 1.28),
@@ -18,33 +18,83 @@ pub const DB_SIZE_METRICS: &[&str] = &[
 /// EKS' etcd quota, used when the dump does not carry `etcd_server_quota_backend_bytes`.
 pub const DEFAULT_QUOTA_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EtcdSize {
     pub db_size_bytes: f64,
     pub quota_bytes: f64,
-    pub source_metric: &'static str,
+    pub source_metric: std::borrow::Cow<'static, str>,
     /// Whether `quota_bytes` came from the dump (`etcd_server_quota_backend_bytes`) or is the EKS default.
     pub quota_from_dump: bool,
 }
 
 /// Latency of one verb on one resource.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResourceLatency {
     pub verb: String,
     pub resource: String,
+    #[serde(deserialize_with = "crate::report::f64_or_nan")]
     pub count: f64,
     pub p50: Option<f64>,
     pub p90: Option<f64>,
     pub p99: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerbLatency {
     pub verb: String,
+    #[serde(deserialize_with = "crate::report::f64_or_nan")]
     pub count: f64,
     pub p50: Option<f64>,
     pub p90: Option<f64>,
     pub p99: Option<f64>,
+}
+
+/// One admission webhook's latency (`apiserver_admission_webhook_admission_duration_seconds`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookLatency {
+    pub name: String,
+    /// `validating` or `admit` (mutating), as the metric labels it.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(deserialize_with = "crate::report::f64_or_nan")]
+    pub count: f64,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+    /// Its configured timeout when the cluster export has its configuration, else `None`.
+    pub timeout_seconds: Option<f64>,
+}
+
+/// Per webhook (`name`, `type`): the quantiles of its admission latency, slowest p99 first.
+pub fn webhook_latency(
+    dump: &Exposition<'_>,
+    timeouts: &BTreeMap<String, f64>,
+) -> Vec<WebhookLatency> {
+    let Some(family) = dump.family("apiserver_admission_webhook_admission_duration_seconds") else {
+        return Vec::new();
+    };
+    let mut out: Vec<WebhookLatency> = super::query::histogram_by(family, &["name", "type"])
+        .into_iter()
+        .map(|group| {
+            let name = group.key(0).to_owned();
+            WebhookLatency {
+                timeout_seconds: timeouts.get(&name).copied(),
+                kind: group.key(1).to_owned(),
+                count: group.count(),
+                p50: group.quantile(0.5).filter(|v| v.is_finite()),
+                p90: group.quantile(0.9).filter(|v| v.is_finite()),
+                p99: group.quantile(0.99).filter(|v| v.is_finite()),
+                name,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.p99
+            .unwrap_or(-1.0)
+            .total_cmp(&a.p99.unwrap_or(-1.0))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    out
 }
 
 /// `kubernetes_build_info{git_version}`.
@@ -79,7 +129,7 @@ pub fn etcd_size(dump: &Exposition<'_>, default_quota_bytes: f64) -> Option<Etcd
     Some(EtcdSize {
         db_size_bytes,
         quota_bytes: quota.unwrap_or(default_quota_bytes),
-        source_metric,
+        source_metric: source_metric.into(),
         quota_from_dump: quota.is_some(),
     })
 }
@@ -183,7 +233,7 @@ apiserver_request_duration_seconds_sum{verb=\"GET\",resource=\"pods\"} 3
             Some(EtcdSize {
                 db_size_bytes: 3.5e6,
                 quota_bytes: DEFAULT_QUOTA_BYTES,
-                source_metric: "apiserver_storage_size_bytes",
+                source_metric: "apiserver_storage_size_bytes".into(),
                 quota_from_dump: false
             })
         );

@@ -1,9 +1,9 @@
-//! The report as terminal text and as Markdown (the JSON is the report serialised as is).
+//! The report as terminal text, as Markdown and as JSON; the CLI prints them, the viewer exports them.
 
-use cpguard_core::checks::{Severity, REGISTRY};
-use cpguard_core::cluster::report::ClusterReport;
-use cpguard_core::format;
-use cpguard_core::report::{Evidence, Finding, MetricsReport, Report, Window};
+use crate::checks::{Severity, REGISTRY};
+use crate::cluster::report::ClusterReport;
+use crate::format;
+use crate::report::{Evidence, Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
 
 fn evidence_line(e: &Evidence) -> String {
@@ -145,6 +145,24 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             .collect();
         let _ = writeln!(out, "\nlargest object counts: {}", top.join(", "));
     }
+    if !m.webhooks.is_empty() {
+        let _ = writeln!(out, "\nadmission webhook latency (slowest p99 first):");
+        for w in m.webhooks.iter().take(10) {
+            let timeout = w
+                .timeout_seconds
+                .map_or_else(String::new, |t| format!(" (timeout {})", format::seconds(t)));
+            let _ = writeln!(
+                out,
+                "  {} {}: {} calls, p50 {} p90 {} p99 {}{timeout}",
+                w.kind,
+                w.name,
+                format::count(w.count),
+                quantile(w.p50),
+                quantile(w.p90),
+                quantile(w.p99)
+            );
+        }
+    }
 }
 
 fn cluster_text(out: &mut String, c: &ClusterReport) {
@@ -219,7 +237,7 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {} line {}: {}",
-                d.file.as_deref().unwrap_or(d.input),
+                d.file.as_deref().unwrap_or(&d.input),
                 d.line,
                 d.message
             );
@@ -335,4 +353,9 @@ pub fn catalogue_json() -> String {
         .map(|c| serde_json::json!({"id": c.id, "severity": c.severity, "title": c.title, "rationale": c.rationale, "remediation": c.remediation, "reference": c.reference}))
         .collect();
     serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n"
+}
+
+/// The report as JSON: the contract in DESIGN.md, the same bytes from the CLI and the viewer.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
 }
