@@ -111,8 +111,44 @@ fn rates(
     }
 }
 
+/// What [`analyze_with_progress`] is doing, reported before each step starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading cluster export `index` (from 0) of `total`.
+    Cluster { index: usize, total: usize },
+    /// Parsing the (earlier) metrics dump.
+    Metrics,
+    /// Parsing the later metrics dump.
+    MetricsLater,
+    /// Running the metrics checks.
+    Checks,
+}
+
+impl Stage {
+    /// What the step is, in words.
+    pub fn label(self) -> String {
+        match self {
+            Stage::Cluster { index, total } => {
+                format!("Reading cluster export {} of {total}", index + 1)
+            }
+            Stage::Metrics => "Parsing the metrics dump".to_owned(),
+            Stage::MetricsLater => "Parsing the later metrics dump".to_owned(),
+            Stage::Checks => "Running the checks".to_owned(),
+        }
+    }
+}
+
 /// Analyses everything given; the only errors are inputs that cannot go together.
 pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputError> {
+    analyze_with_progress(inputs, config, &mut |_| {})
+}
+
+/// [`analyze`], telling `progress` before each step (the viewer's worker posts them to the page).
+pub fn analyze_with_progress(
+    inputs: &Inputs<'_>,
+    config: &Config,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Report, InputError> {
     let mut report = Report::default();
     let sysctls = config
         .sysctl_settings
@@ -125,7 +161,11 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
     // Cluster exports first: their webhook configurations give ADM001 the real timeouts.
     let mut objects = Vec::new();
     let mut server_version = None;
-    for input in inputs.cluster {
+    for (index, input) in inputs.cluster.iter().enumerate() {
+        progress(Stage::Cluster {
+            index,
+            total: inputs.cluster.len(),
+        });
         let loaded = load(input.text);
         report
             .diagnostics
@@ -141,7 +181,9 @@ pub fn analyze(inputs: &Inputs<'_>, config: &Config) -> Result<Report, InputErro
     }
     let timeouts = webhook_timeouts(&objects);
     match (inputs.metrics, inputs.metrics_later) {
-        (Some(first), later) => analyze_metrics(first, later, config, &timeouts, &mut report)?,
+        (Some(first), later) => {
+            analyze_metrics(first, later, config, &timeouts, &mut report, progress)?;
+        }
         (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
         (None, None) => {}
     }
@@ -190,10 +232,15 @@ fn analyze_metrics(
     config: &Config,
     webhook_timeouts: &BTreeMap<String, f64>,
     report: &mut Report,
+    progress: &mut dyn FnMut(Stage),
 ) -> Result<(), InputError> {
+    progress(Stage::Metrics);
     let earlier = parse(first.text);
     report.diagnostics.extend(diagnostics("metrics", &earlier));
-    let later = later_input.map(|input| (input, parse(input.text)));
+    let later = later_input.map(|input| {
+        progress(Stage::MetricsLater);
+        (input, parse(input.text))
+    });
     if let Some((_, dump)) = &later {
         report
             .diagnostics
@@ -261,6 +308,7 @@ fn analyze_metrics(
         window: &window_words,
         webhook_timeouts,
     };
+    progress(Stage::Checks);
     for (_, check) in METRICS_CHECKS {
         report.findings.extend(check(&cx));
     }
@@ -356,6 +404,47 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
         assert_eq!(rates.db_growth_bytes_per_second, Some(200_000.0));
         let until = rates.seconds_until_quota.unwrap();
         assert!((until - (8_589_934_592.0 - 4.06e9) / 200_000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn progress_names_each_step_before_it_starts() {
+        let cluster = [
+            ClusterInput {
+                name: "a.yaml",
+                text: "kind: List\nitems: []\n",
+            },
+            ClusterInput {
+                name: "b.yaml",
+                text: "",
+            },
+        ];
+        let inputs = Inputs {
+            metrics: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: Some(5000.0),
+            }),
+            metrics_later: Some(MetricsInput {
+                text: EARLIER,
+                taken_at: Some(5300.0),
+            }),
+            cluster: &cluster,
+        };
+        let mut stages = Vec::new();
+        analyze_with_progress(&inputs, &Config::default(), &mut |s| stages.push(s)).unwrap();
+        assert_eq!(
+            stages,
+            vec![
+                Stage::Cluster { index: 0, total: 2 },
+                Stage::Cluster { index: 1, total: 2 },
+                Stage::Metrics,
+                Stage::MetricsLater,
+                Stage::Checks,
+            ]
+        );
+        assert_eq!(
+            Stage::Cluster { index: 1, total: 2 }.label(),
+            "Reading cluster export 2 of 2"
+        );
     }
 
     #[test]

@@ -14,8 +14,11 @@ pub mod metrics;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod time;
 
-pub use analyze::{analyze, ClusterInput, InputError, Inputs, MetricsInput};
+pub use analyze::{
+    analyze, analyze_with_progress, ClusterInput, InputError, Inputs, MetricsInput, Stage,
+};
 pub use checks::{Check, Severity};
 pub use config::Config;
 pub use report::Report;

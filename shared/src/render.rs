@@ -148,9 +148,9 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
     if !m.webhooks.is_empty() {
         let _ = writeln!(out, "\nadmission webhook latency (slowest p99 first):");
         for w in m.webhooks.iter().take(10) {
-            let timeout = w
-                .timeout_seconds
-                .map_or_else(String::new, |t| format!(" (timeout {})", format::seconds(t)));
+            let timeout = w.timeout_seconds.map_or_else(String::new, |t| {
+                format!(" (timeout {})", format::seconds(t))
+            });
             let _ = writeln!(
                 out,
                 "  {} {}: {} calls, p50 {} p90 {} p99 {}{timeout}",
