@@ -71,3 +71,74 @@ impl Default for Config {
         }
     }
 }
+
+/// One line of help per setting, by its camelCase key (`sysctlSettings.x` for the policies'):
+/// the viewer's settings panel shows them; a test keeps the list complete.
+pub const HELP: &[(&str, &str)] = &[
+    ("etcdWarnRatio", "ETCD001: database size over quota for a warning (0.80 = 80 %)."),
+    ("etcdCriticalRatio", "ETCD001: database size over quota for a critical finding."),
+    ("etcdDefaultQuotaBytes", "Quota assumed when the dump has no etcd_server_quota_backend_bytes (EKS: 8 GiB)."),
+    ("etcdFragmentationRatio", "ETCD002: in-use over total size below this is fragmentation worth a defrag."),
+    ("etcdFragmentationMinInUseBytes", "ETCD002: only when more than this many bytes are in use."),
+    ("etcdRequestP99Seconds", "ETCD003: p99 of etcd_request_duration_seconds per operation."),
+    ("etcdWalFsyncP99Seconds", "ETCD003: p99 of etcd's WAL fsync (etcd member dumps)."),
+    ("etcdBackendCommitP99Seconds", "ETCD003: p99 of etcd's backend commit (etcd member dumps)."),
+    ("errorRatio", "API001 / CLI001: share of requests answered 5xx."),
+    ("slowRatio", "API003: share of requests slower than their SLO."),
+    ("sloReadResourceSeconds", "API003: SLO of a read of one object."),
+    ("sloReadNamespaceSeconds", "API003: SLO of a namespace-scoped list."),
+    ("sloReadClusterSeconds", "API003: SLO of a cluster-scoped list."),
+    ("sloWriteSeconds", "API003: SLO of a write."),
+    ("webhookTimeoutFraction", "ADM001: a webhook's p99 at or above this share of its timeout."),
+    ("webhookTimeoutSeconds", "ADM001: the timeout assumed when the webhook's configuration is not in the cluster export."),
+    ("admissionControllerP99Seconds", "ADM003: p99 of a built-in admission controller."),
+    ("clientP99Seconds", "CLI001: p99 of the API server's own client requests."),
+    ("objectCountWarn", "OBJ001: more stored objects of one resource than this."),
+    ("sysctlSettings.allowedUnsafeSysctls", "SYS001: sysctls allowed on top of the baseline list (exact, or ending in *)."),
+    ("sysctlSettings.forbiddenSysctls", "SYS002: sysctls always refused, even safe ones; * alone refuses all."),
+    ("sysctlSettings.podSecurityVersion", "SYS001: latest or v1.N, the Pod Security Standards version whose baseline list applies."),
+    ("webhookSettings.maxTimeoutSeconds", "WH002: reject fail-closed webhooks whose timeout is above this (1-30); empty: warn above 10 s."),
+    ("webhookSettings.requireKubeSystemExclusion", "WH003: reject, not just warn about, fail-closed webhooks that reach kube-system."),
+    ("webhookSettings.exemptWebhooks", "WH001-WH005: webhook or configuration names never rejected (still warned about)."),
+];
+
+/// The help line of a setting, by its key (see [`HELP`]).
+pub fn help(key: &str) -> Option<&'static str> {
+    HELP.iter().find(|(k, _)| *k == key).map(|(_, h)| *h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        if let serde_json::Value::Object(map) = value {
+            for (k, v) in map {
+                let key = format!("{prefix}{k}");
+                if v.is_object() {
+                    keys(v, &format!("{key}."), out);
+                } else {
+                    out.push(key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_setting_has_help_and_every_help_a_setting() {
+        let mut all = Vec::new();
+        keys(
+            &serde_json::to_value(Config::default()).unwrap(),
+            "",
+            &mut all,
+        );
+        let mut documented: Vec<String> = HELP.iter().map(|(k, _)| (*k).to_owned()).collect();
+        all.sort();
+        documented.sort();
+        assert_eq!(all, documented);
+        assert_eq!(
+            help("errorRatio"),
+            Some("API001 / CLI001: share of requests answered 5xx.")
+        );
+    }
+}

@@ -10,6 +10,33 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Unix seconds as `2026-11-27T15:04:05Z` (whole seconds, UTC): what [`parse`] reads back.
+pub fn format_rfc3339(seconds: f64) -> String {
+    #[allow(clippy::cast_possible_truncation)]
+    let total = seconds.floor() as i64;
+    let (days, secs) = (total.div_euclid(86_400), total.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// `2026-11-27T15:04:05Z`, `2026-11-27T15:04:05.5+01:00`, or `1764255845`.
 pub fn parse(text: &str) -> Option<f64> {
     if let Ok(seconds) = text.parse::<f64>() {
@@ -52,7 +79,17 @@ pub fn parse(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{format_rfc3339, parse};
+
+    #[test]
+    fn formats_what_it_parses() {
+        assert_eq!(format_rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(1_795_780_800.9), "2026-11-27T12:00:00Z");
+        assert_eq!(format_rfc3339(951_782_400.0), "2000-02-29T00:00:00Z");
+        for t in [0.0, 951_782_400.0, 1_795_780_800.0, 4_102_444_799.0] {
+            assert_eq!(parse(&format_rfc3339(t)), Some(t));
+        }
+    }
 
     #[test]
     fn rfc3339_and_unix() {

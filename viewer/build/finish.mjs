@@ -1,0 +1,44 @@
+// Finishes Trunk's dist/ for a page without network access (CSP connect-src 'none'):
+// fetch() is network, so the wasm cannot be fetched. Each `*_bg.wasm` becomes a script
+// (`*_bg.wasm.js`, the bytes in base64) loaded by script-src 'self', and the loaders hand the
+// bytes to wasm-bindgen's init. Trunk's inline module script and preload links go (an inline
+// script would need 'unsafe-inline'). Usage: node viewer/build/finish.mjs dist
+import { readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dist = process.argv[2] ?? 'dist';
+const die = (message) => { console.error(`finish.mjs: ${message}`); process.exit(1); };
+
+function wrap(name) {
+  const wasm = join(dist, `${name}_bg.wasm`);
+  if (!existsSync(wasm)) die(`${wasm} is missing: run trunk build first`);
+  const bytes = readFileSync(wasm);
+  writeFileSync(`${wasm}.js`,
+    `// ${name}_bg.wasm (${bytes.length} bytes), as a script: the page may not fetch.\n` +
+    `self.cpguardWasm=Uint8Array.from(atob("${bytes.toString('base64')}"),c=>c.charCodeAt(0));\n`);
+  rmSync(wasm);
+  return bytes.length;
+}
+
+const page = wrap('cpguard-viewer');
+const worker = wrap('cpguard-worker');
+
+writeFileSync(join(dist, 'boot.js'),
+  "import init from './cpguard-viewer.js';\n" +
+  "const bytes = self.cpguardWasm;\ndelete self.cpguardWasm;\n" +
+  "await init({ module_or_path: bytes });\n");
+writeFileSync(join(dist, 'cpguard-worker_loader.js'),
+  'importScripts("./cpguard-worker.js", "./cpguard-worker_bg.wasm.js");\n' +
+  'wasm_bindgen({ module_or_path: self.cpguardWasm });\n');
+
+const indexPath = join(dist, 'index.html');
+let html = readFileSync(indexPath, 'utf8');
+const before = html;
+html = html.replace(/<script type="module">[\s\S]*?<\/script>/, '');
+html = html.replace(/<link rel="modulepreload"[^>]*>/g, '').replace(/<link rel="preload"[^>]*>/g, '');
+if (html === before || /<script(?![^>]*\bsrc=)[^>]*>/.test(html)) die('index.html: Trunk\'s loader script was not found (or another inline script remains)');
+html = html.replace('</head>',
+  '<script src="./cpguard-viewer_bg.wasm.js" defer></script>\n' +
+  '<script type="module" src="./boot.js"></script>\n</head>');
+writeFileSync(indexPath, html);
+console.log(`finish.mjs: ${dist}/ ready (page wasm ${page} bytes, worker wasm ${worker} bytes, no inline scripts)`);

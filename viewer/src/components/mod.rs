@@ -1,0 +1,30 @@
+//! The page's components, one per file. Each takes what it shows as properties and sends
+//! [`Action`](crate::state::Action)s through the reducer's dispatcher.
+
+pub mod app;
+pub mod details;
+pub mod diagnostics;
+pub mod export;
+pub mod findings;
+pub mod input_panel;
+pub mod progress;
+pub mod settings;
+pub mod summary;
+
+use cpguard_core::Severity;
+
+/// The CSS class of a severity's badge.
+pub fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "sev sev-critical",
+        Severity::Warning => "sev sev-warning",
+        Severity::Info => "sev sev-info",
+    }
+}
+
+/// `performance.now()` on the page, in ms.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

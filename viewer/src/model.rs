@@ -1,0 +1,343 @@
+//! What the views show, computed from the [`State`]: pure functions, tested natively.
+
+use crate::state::{Input, Slot, State};
+use cpguard_core::checks::versions::{allowed_skew, minor_version};
+use cpguard_core::cluster::report::ClusterReport;
+use cpguard_core::report::{Evidence, Finding, Report};
+use cpguard_core::Severity;
+use std::rc::Rc;
+
+/// Findings per severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub critical: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+pub fn counts(report: &Report) -> Counts {
+    let mut c = Counts::default();
+    for f in &report.findings {
+        match f.severity {
+            Severity::Critical => c.critical += 1,
+            Severity::Warning => c.warning += 1,
+            Severity::Info => c.info += 1,
+        }
+    }
+    c
+}
+
+/// What a finding is about, for the table: the object, or the metric and its labels.
+pub fn subject(finding: &Finding) -> String {
+    match finding.evidence.first() {
+        Some(Evidence::Object { object, .. }) => object.clone(),
+        Some(Evidence::Metric { metric, labels, .. }) => {
+            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            if labels.is_empty() {
+                metric.clone()
+            } else {
+                format!("{metric}{{{}}}", labels.join(","))
+            }
+        }
+        None => String::new(),
+    }
+}
+
+/// The findings the table shows: the severities switched on, and the search text (any case)
+/// in the check ID, title, message or subject.
+pub fn visible(state: &State, report: &Report) -> Vec<usize> {
+    let needle = state.search.trim().to_lowercase();
+    report
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| state.is_shown(f.severity))
+        .filter(|(_, f)| {
+            needle.is_empty()
+                || [&*f.check, &*f.title, &f.message, &subject(f)]
+                    .iter()
+                    .any(|s| s.to_lowercase().contains(&needle))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// One analysis, ready for the worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobSpec {
+    pub id: u32,
+    pub config: String,
+    pub metrics: Option<(Rc<str>, Option<f64>)>,
+    pub metrics_later: Option<(Rc<str>, Option<f64>)>,
+    /// Name (the file's, or `pasted`) and text.
+    pub cluster: Option<(String, Rc<str>)>,
+}
+
+/// When `input` was taken: its field as written, else now for pasted text.
+fn taken_at(slot: Slot, input: &Input, now_s: f64) -> Result<Option<f64>, String> {
+    let written = input.taken_at.trim();
+    if written.is_empty() {
+        return Ok(input.file.is_none().then_some(now_s));
+    }
+    cpguard_core::time::parse(written).map(Some).ok_or_else(|| {
+        format!(
+            "{}: \"taken at\" {written:?} is not a time: use RFC 3339 (2026-11-27T12:00:00Z) or Unix seconds",
+            slot.label()
+        )
+    })
+}
+
+/// The job for the current inputs, or what is wrong with them.
+pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
+    if Slot::ALL.iter().all(|s| state.input(*s).is_empty()) {
+        return Err("Nothing to analyse: paste a metrics dump or a cluster export (or try the sample).".to_owned());
+    }
+    let config = serde_json::from_value::<cpguard_core::Config>(state.config.clone())
+        .map_err(|e| format!("Settings: {e}"))?;
+    let dump = |slot: Slot| -> Result<Option<(Rc<str>, Option<f64>)>, String> {
+        let input = state.input(slot);
+        if input.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((input.text.clone(), taken_at(slot, input, now_s)?)))
+    };
+    let metrics = dump(Slot::Metrics)?;
+    let metrics_later = dump(Slot::MetricsLater)?;
+    match (&metrics, &metrics_later) {
+        (None, Some(_)) => {
+            return Err("Later metrics dump: rates need the earlier dump in \"Metrics\" too.".to_owned())
+        }
+        (Some((_, a)), Some((_, b))) if a.zip(*b).is_none_or(|(a, b)| b <= a) => {
+            return Err("Later metrics dump: rates need the time each dump was taken, the later one after the earlier (the \"taken at\" fields).".to_owned());
+        }
+        _ => {}
+    }
+    let cluster = (!state.cluster.is_empty()).then(|| {
+        let name = state
+            .cluster
+            .file
+            .as_ref()
+            .map_or_else(|| "pasted".to_owned(), |f| f.name.clone());
+        (name, state.cluster.text.clone())
+    });
+    Ok(JobSpec {
+        id: state.next_id,
+        config: serde_json::to_string(&config).map_err(|e| format!("Settings: {e}"))?,
+        metrics,
+        metrics_later,
+        cluster,
+    })
+}
+
+/// The UTF-16 range (what a text area's selection counts in) of line `n` (from 1).
+pub fn line_range_utf16(text: &str, n: u32) -> Option<(u32, u32)> {
+    let index = usize::try_from(n).ok()?.checked_sub(1)?;
+    let mut start = 0usize;
+    for (i, line) in text.split('\n').enumerate() {
+        let len = line.encode_utf16().count();
+        if i == index {
+            return Some((u32::try_from(start).ok()?, u32::try_from(start + len).ok()?));
+        }
+        start += len + 1;
+    }
+    None
+}
+
+/// A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least `v`.
+pub fn nice_ceiling(v: f64) -> f64 {
+    if !v.is_finite() || v <= 0.0 {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|c| *c >= v * (1.0 - 1e-12))
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Where `v` sits between `lo` and `hi` on a log scale, clamped to 0..=1.
+pub fn log_position(v: f64, lo: f64, hi: f64) -> f64 {
+    if !(v > 0.0 && lo > 0.0 && hi > lo) {
+        return 0.0;
+    }
+    ((v.log10() - lo.log10()) / (hi.log10() - lo.log10())).clamp(0.0, 1.0)
+}
+
+/// One kubelet version in the skew picture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkewRow {
+    pub version: String,
+    pub nodes: usize,
+    /// Minor versions behind the control plane (negative: ahead of it).
+    pub behind: Option<i64>,
+    /// Outside the supported skew (or ahead of the control plane).
+    pub unsupported: bool,
+}
+
+/// The control plane's minor version and each kubelet version's distance from it, oldest first.
+pub fn skew(cluster: &ClusterReport) -> (Option<u32>, Vec<SkewRow>) {
+    let control = cluster
+        .control_plane_version
+        .as_deref()
+        .and_then(minor_version)
+        .map(|(_, minor)| minor);
+    let mut rows: Vec<SkewRow> = cluster
+        .nodes_by_kubelet_version
+        .iter()
+        .map(|(version, nodes)| {
+            let minor = minor_version(version).map(|(_, m)| m);
+            let behind = control.zip(minor).map(|(c, m)| i64::from(c) - i64::from(m));
+            let unsupported = control
+                .zip(behind)
+                .is_some_and(|(c, b)| b < 0 || b > i64::from(allowed_skew(c)));
+            SkewRow {
+                version: version.clone(),
+                nodes: *nodes,
+                behind,
+                unsupported,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.behind.unwrap_or(i64::MIN)));
+    (control, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Action, FileInfo};
+
+    fn state() -> State {
+        State::default()
+    }
+
+    #[test]
+    fn nothing_to_analyse_says_what_to_do() {
+        assert_eq!(
+            job(&state(), 0.0).unwrap_err(),
+            "Nothing to analyse: paste a metrics dump or a cluster export (or try the sample)."
+        );
+    }
+
+    #[test]
+    fn pasted_dumps_are_taken_now_and_files_when_they_were_written() {
+        let s = state().apply(Action::Edit(Slot::Metrics, "up 1\n".into()));
+        assert_eq!(job(&s, 1000.0).unwrap().metrics, Some(("up 1\n".into(), Some(1000.0))));
+        let s = s.apply(Action::FileLoaded {
+            slot: Slot::Metrics,
+            file: FileInfo { name: "m.txt".to_owned(), bytes: 5 },
+            text: "up 2\n".into(),
+            modified: Some(1_795_780_800.0),
+        });
+        assert_eq!(s.metrics.taken_at, "2026-11-27T12:00:00Z");
+        assert_eq!(job(&s, 1000.0).unwrap().metrics, Some(("up 2\n".into(), Some(1_795_780_800.0))));
+        let s = s.apply(Action::SetTakenAt(Slot::Metrics, "yesterday".to_owned()));
+        assert_eq!(
+            job(&s, 0.0).unwrap_err(),
+            "Metrics: \"taken at\" \"yesterday\" is not a time: use RFC 3339 (2026-11-27T12:00:00Z) or Unix seconds"
+        );
+    }
+
+    #[test]
+    fn two_dumps_need_two_times_in_order() {
+        let s = state()
+            .apply(Action::Edit(Slot::Metrics, "up 1\n".into()))
+            .apply(Action::Edit(Slot::MetricsLater, "up 1\n".into()));
+        assert!(job(&s, 5.0).unwrap_err().starts_with("Later metrics dump: rates need the time each dump was taken"));
+        let s = s
+            .apply(Action::SetTakenAt(Slot::Metrics, "2026-11-27T12:00:00Z".to_owned()))
+            .apply(Action::SetTakenAt(Slot::MetricsLater, "2026-11-27T12:10:00Z".to_owned()));
+        let j = job(&s, 5.0).unwrap();
+        assert_eq!(j.metrics_later.unwrap().1.unwrap() - j.metrics.unwrap().1.unwrap(), 600.0);
+        let s = state().apply(Action::Edit(Slot::MetricsLater, "up 1\n".into()));
+        assert_eq!(job(&s, 5.0).unwrap_err(), "Later metrics dump: rates need the earlier dump in \"Metrics\" too.");
+    }
+
+    #[test]
+    fn bad_settings_are_refused_before_the_worker() {
+        let s = state()
+            .apply(Action::Edit(Slot::Cluster, "kind: List\n".into()))
+            .apply(Action::SetSetting(vec!["sloWriteSeconds".to_owned()], serde_json::json!("fast")));
+        assert!(job(&s, 0.0).unwrap_err().starts_with("Settings: invalid type: string \"fast\", expected f64"));
+        let s = s.apply(Action::ResetSettings);
+        let j = job(&s, 0.0).unwrap();
+        assert_eq!(j.cluster, Some(("pasted".to_owned(), "kind: List\n".into())));
+        assert!(j.config.contains("\"sloWriteSeconds\":1.0"), "{}", j.config);
+    }
+
+    #[test]
+    fn filter_by_severity_and_text() {
+        let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
+        let job = crate::analysis::Job {
+            config: &config,
+            cluster: Some(("c", crate::sample::CLUSTER)),
+            ..Default::default()
+        };
+        let crate::analysis::Outcome::Done { json, .. } = crate::analysis::run(&job, &mut |_| {}) else {
+            panic!("sample analyses");
+        };
+        let report: Report = serde_json::from_str(&json).unwrap();
+        let c = counts(&report);
+        assert_eq!(c.critical + c.warning + c.info, report.findings.len());
+        assert!(c.critical >= 2, "{c:?}");
+        let all = visible(&state(), &report);
+        assert_eq!(all.len(), report.findings.len());
+        let s = state().apply(Action::ToggleSeverity(Severity::Critical));
+        let shown = visible(&s, &report);
+        assert_eq!(shown.len(), c.warning + c.info);
+        assert!(shown.iter().all(|i| report.findings[*i].severity != Severity::Critical));
+        let s = state().apply(Action::SetSearch("  REDIS-0 ".to_owned()));
+        let found: Vec<String> = visible(&s, &report).iter().map(|i| subject(&report.findings[*i])).collect();
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|o| o == "Pod/cache/redis-0"), "{found:?}");
+    }
+
+    #[test]
+    fn lines_in_utf16() {
+        let text = "a\nhé😀x\nlast";
+        assert_eq!(line_range_utf16(text, 1), Some((0, 1)));
+        // é is one UTF-16 unit, 😀 two.
+        assert_eq!(line_range_utf16(text, 2), Some((2, 7)));
+        assert_eq!(line_range_utf16(text, 3), Some((8, 12)));
+        assert_eq!(line_range_utf16(text, 4), None);
+        assert_eq!(line_range_utf16(text, 0), None);
+    }
+
+    #[test]
+    fn axes() {
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(nice_ceiling(3.2), 5.0);
+        assert_eq!(nice_ceiling(10.0), 10.0);
+        assert_eq!(nice_ceiling(49_110.0), 50_000.0);
+        assert_eq!(nice_ceiling(0.013), 0.02);
+        assert_eq!(log_position(0.01, 0.001, 10.0), 0.25);
+        assert_eq!(log_position(100.0, 0.001, 10.0), 1.0);
+        assert_eq!(log_position(0.0, 0.001, 10.0), 0.0);
+    }
+
+    #[test]
+    fn skew_rows_by_distance() {
+        let mut cluster = ClusterReport {
+            control_plane_version: Some("v1.30.4-eks-a".to_owned()),
+            ..ClusterReport::default()
+        };
+        for (v, n) in [("v1.30.2-eks-1", 3), ("v1.26.15-eks-2", 1), ("v1.27.9", 2), ("v1.31.0", 1)] {
+            cluster.nodes_by_kubelet_version.insert(v.to_owned(), n);
+        }
+        let (control, rows) = skew(&cluster);
+        assert_eq!(control, Some(30));
+        let got: Vec<(&str, Option<i64>, bool)> =
+            rows.iter().map(|r| (r.version.as_str(), r.behind, r.unsupported)).collect();
+        // 1.28 and later allow kubelets three minors behind.
+        assert_eq!(
+            got,
+            vec![
+                ("v1.26.15-eks-2", Some(4), true),
+                ("v1.27.9", Some(3), false),
+                ("v1.30.2-eks-1", Some(0), false),
+                ("v1.31.0", Some(-1), true),
+            ]
+        );
+    }
+}

@@ -1,0 +1,387 @@
+//! The page's state: one [`State`], changed only by [`Action`]s through [`State::apply`]
+//! (Yew's `Reducible` calls it). No browser needed, so it is tested natively.
+
+use crate::analysis::Outcome;
+use crate::sample;
+use cpguard_core::report::Report;
+use cpguard_core::{Config, Severity};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The three inputs of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Metrics,
+    MetricsLater,
+    Cluster,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 3] = [Slot::Metrics, Slot::MetricsLater, Slot::Cluster];
+
+    /// The text area's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Slot::Metrics => "Metrics",
+            Slot::MetricsLater => "Later metrics dump",
+            Slot::Cluster => "Cluster YAML",
+        }
+    }
+
+    /// The HTML id of the text area (and the prefix of its other controls).
+    pub fn id(self) -> &'static str {
+        match self {
+            Slot::Metrics => "metrics",
+            Slot::MetricsLater => "metrics-later",
+            Slot::Cluster => "cluster",
+        }
+    }
+
+    /// The report's diagnostics name their input this way (`Diagnostic::input`).
+    pub fn of_diagnostic(input: &str) -> Option<Slot> {
+        Slot::ALL.into_iter().find(|s| s.id() == input)
+    }
+}
+
+/// A file read into an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    pub name: String,
+    pub bytes: usize,
+}
+
+/// One input: its text, where it came from, and when it was taken (as the user wrote it).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Input {
+    pub text: Rc<str>,
+    pub file: Option<FileInfo>,
+    pub taken_at: String,
+}
+
+/// Inputs above this size are not put into the text area (a browser struggles to edit them);
+/// the page shows the file's name and size instead.
+pub const LARGE_INPUT_BYTES: usize = 1 << 20;
+
+impl Input {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    pub fn is_large(&self) -> bool {
+        self.text.len() > LARGE_INPUT_BYTES
+    }
+}
+
+/// A finished analysis, as the worker returned it.
+#[derive(Debug, PartialEq)]
+pub struct Loaded {
+    pub report: Report,
+    /// The report's JSON exactly as the worker wrote it (`cpguard analyze --format json`).
+    pub json: Rc<str>,
+    pub markdown: Rc<str>,
+    /// The text of each diagnostic's line (metrics inputs only), index for index.
+    pub excerpts: Vec<Option<String>>,
+    /// Time the worker spent in `analyze`, in ms.
+    pub worker_ms: f64,
+    /// Time from "Analyze" to the result arriving on the page, in ms.
+    pub total_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Running { id: u32, stage: String, started_ms: f64 },
+    /// The inputs could not be analysed: what was wrong and where.
+    Failed(String),
+}
+
+/// A request to put the cursor on a line of an input (`seq` makes a repeated click count).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Jump {
+    pub slot: Slot,
+    pub line: u32,
+    pub seq: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub metrics: Input,
+    pub metrics_later: Input,
+    pub cluster: Input,
+    /// The settings as `cpguard analyze --config` reads them (camelCase JSON).
+    pub config: serde_json::Value,
+    /// Severities shown in the findings table.
+    pub shown: [bool; 3],
+    pub search: String,
+    /// Index into the report's findings.
+    pub selected: Option<usize>,
+    pub status: Status,
+    pub loaded: Option<Rc<Loaded>>,
+    pub next_id: u32,
+    pub jump: Option<Jump>,
+    /// A short message for the user (copied, cancelled, ...), announced politely.
+    pub notice: Option<String>,
+}
+
+pub fn default_config() -> serde_json::Value {
+    serde_json::to_value(Config::default()).unwrap_or_default()
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            metrics: Input::default(),
+            metrics_later: Input::default(),
+            cluster: Input::default(),
+            config: default_config(),
+            shown: [true; 3],
+            search: String::new(),
+            selected: None,
+            status: Status::Idle,
+            loaded: None,
+            next_id: 1,
+            jump: None,
+            notice: None,
+        }
+    }
+}
+
+fn severity_index(s: Severity) -> usize {
+    match s {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Critical => 2,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Typed or pasted into a text area.
+    Edit(Slot, Rc<str>),
+    /// A file was read (picker or drop); `modified` is its last-modified time in Unix seconds.
+    FileLoaded {
+        slot: Slot,
+        file: FileInfo,
+        text: Rc<str>,
+        modified: Option<f64>,
+    },
+    /// A file could not be read.
+    FileFailed(Slot, String),
+    Clear(Slot),
+    SetTakenAt(Slot, String),
+    LoadSample,
+    /// Sets one setting; `path` is its key path (`["webhookSettings", "maxTimeoutSeconds"]`).
+    SetSetting(Vec<String>, serde_json::Value),
+    ResetSettings,
+    ToggleSeverity(Severity),
+    SetSearch(String),
+    Select(Option<usize>),
+    /// The page handed job `id` to the worker at `at_ms`.
+    Started { id: u32, at_ms: f64 },
+    Progress { id: u32, stage: String },
+    Finished { id: u32, outcome: Outcome, at_ms: f64 },
+    /// The inputs were refused before any analysis (bad time, bad settings, nothing given).
+    Invalid(String),
+    Cancel,
+    JumpTo(Slot, u32),
+    Notice(Option<String>),
+}
+
+impl State {
+    pub fn input(&self, slot: Slot) -> &Input {
+        match slot {
+            Slot::Metrics => &self.metrics,
+            Slot::MetricsLater => &self.metrics_later,
+            Slot::Cluster => &self.cluster,
+        }
+    }
+
+    fn input_mut(&mut self, slot: Slot) -> &mut Input {
+        match slot {
+            Slot::Metrics => &mut self.metrics,
+            Slot::MetricsLater => &mut self.metrics_later,
+            Slot::Cluster => &mut self.cluster,
+        }
+    }
+
+    pub fn is_shown(&self, s: Severity) -> bool {
+        self.shown.get(severity_index(s)).copied().unwrap_or(true)
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.status, Status::Running { .. })
+    }
+
+    /// The state after `action`.
+    #[must_use]
+    pub fn apply(mut self, action: Action) -> State {
+        match action {
+            Action::Edit(slot, text) => {
+                let input = self.input_mut(slot);
+                input.text = text;
+                input.file = None;
+            }
+            Action::FileLoaded {
+                slot,
+                file,
+                text,
+                modified,
+            } => {
+                let input = self.input_mut(slot);
+                input.text = text;
+                input.taken_at = modified
+                    .map(cpguard_core::time::format_rfc3339)
+                    .unwrap_or_default();
+                self.notice = Some(format!(
+                    "Read {} ({}) into {}",
+                    file.name,
+                    cpguard_core::format::bytes(file.bytes as f64),
+                    slot.label()
+                ));
+                self.input_mut(slot).file = Some(file);
+            }
+            Action::FileFailed(slot, message) => {
+                self.status = Status::Failed(format!("{}: {message}", slot.label()));
+            }
+            Action::Clear(slot) => *self.input_mut(slot) = Input::default(),
+            Action::SetTakenAt(slot, text) => self.input_mut(slot).taken_at = text,
+            Action::LoadSample => {
+                self.metrics = Input {
+                    text: sample::METRICS.into(),
+                    file: None,
+                    taken_at: sample::METRICS_TAKEN_AT.to_owned(),
+                };
+                self.metrics_later = Input {
+                    text: sample::METRICS_LATER.into(),
+                    file: None,
+                    taken_at: sample::METRICS_LATER_TAKEN_AT.to_owned(),
+                };
+                self.cluster = Input {
+                    text: sample::CLUSTER.into(),
+                    file: None,
+                    taken_at: String::new(),
+                };
+                self.notice = Some("Loaded the sample inputs".to_owned());
+            }
+            Action::SetSetting(path, value) => set_path(&mut self.config, &path, value),
+            Action::ResetSettings => self.config = default_config(),
+            Action::ToggleSeverity(s) => {
+                if let Some(shown) = self.shown.get_mut(severity_index(s)) {
+                    *shown = !*shown;
+                }
+            }
+            Action::SetSearch(text) => self.search = text,
+            Action::Select(i) => self.selected = i,
+            Action::Started { id, at_ms } => {
+                self.status = Status::Running {
+                    id,
+                    stage: "Starting the analysis".to_owned(),
+                    started_ms: at_ms,
+                };
+                self.next_id = id.wrapping_add(1);
+                self.notice = None;
+            }
+            Action::Progress { id, stage } => {
+                if let Status::Running {
+                    id: running,
+                    stage: current,
+                    ..
+                } = &mut self.status
+                {
+                    if *running == id {
+                        *current = stage;
+                    }
+                }
+            }
+            Action::Finished { id, outcome, at_ms } => {
+                let Status::Running {
+                    id: running,
+                    started_ms,
+                    ..
+                } = self.status
+                else {
+                    return self;
+                };
+                if running != id {
+                    return self;
+                }
+                match outcome {
+                    Outcome::Done {
+                        json,
+                        markdown,
+                        excerpts,
+                        worker_ms,
+                    } => match serde_json::from_str::<Report>(&json) {
+                        Ok(report) => {
+                            let total_ms = at_ms - started_ms;
+                            self.notice = Some(format!(
+                                "Analysis done in {}: {} findings",
+                                cpguard_core::format::seconds(total_ms / 1000.0),
+                                report.findings.len()
+                            ));
+                            self.loaded = Some(Rc::new(Loaded {
+                                report,
+                                json: json.into(),
+                                markdown: markdown.into(),
+                                excerpts,
+                                worker_ms,
+                                total_ms,
+                            }));
+                            self.selected = None;
+                            self.status = Status::Idle;
+                        }
+                        Err(e) => {
+                            self.status =
+                                Status::Failed(format!("the worker's report is unreadable: {e}"));
+                        }
+                    },
+                    Outcome::Failed(message) => self.status = Status::Failed(message),
+                }
+            }
+            Action::Invalid(message) => self.status = Status::Failed(message),
+            Action::Cancel => {
+                if self.is_running() {
+                    self.status = Status::Idle;
+                    self.notice = Some("Analysis cancelled".to_owned());
+                }
+            }
+            Action::JumpTo(slot, line) => {
+                let seq = self.jump.map_or(0, |j| j.seq.wrapping_add(1));
+                self.jump = Some(Jump { slot, line, seq });
+            }
+            Action::Notice(n) => self.notice = n,
+        }
+        self
+    }
+}
+
+/// Sets `value` at `path` inside `root`, creating objects on the way.
+fn set_path(root: &mut serde_json::Value, path: &[String], value: serde_json::Value) {
+    let Some((last, parents)) = path.split_last() else {
+        *root = value;
+        return;
+    };
+    let mut at = root;
+    for key in parents {
+        if !at.is_object() {
+            *at = serde_json::Value::Object(serde_json::Map::new());
+        }
+        let Some(map) = at.as_object_mut() else {
+            return;
+        };
+        at = map
+            .entry(key.clone())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
+    if let Some(map) = at.as_object_mut() {
+        map.insert(last.clone(), value);
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Rc::unwrap_or_clone(self).apply(action))
+    }
+}
