@@ -6,17 +6,50 @@ CARGO ?= cargo
 POLICIES := unsafe-sysctls webhook-guard
 WASM_TARGET := wasm32-wasip1
 POLICY_OUT := target/$(WASM_TARGET)/policy
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CURDIR)/viewer/node_modules/.bin:$(CARGO_BIN):$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps policies serve test lint bench bench-policies bench-metrics bench-cluster clean
+.PHONY: all deps tools node-tools browser policies viewer serve test test-browser test-e2e lint bench bench-policies bench-metrics bench-cluster clean
 
-all: policies
+all: policies viewer
 
 ## deps: toolchain targets the build needs (no `rustup update`: stay on the installed stable).
 deps:
 	@installed="$$(rustup target list --installed)"; \
-	for t in $(WASM_TARGET); do \
+	for t in $(WASM_TARGET) wasm32-unknown-unknown; do \
 	  grep -qx "$$t" <<<"$$installed" || { echo "installing Rust target $$t"; rustup target add "$$t"; }; \
 	done
+
+## tools: Trunk and wasm-bindgen-cli at the pinned versions (each skipped when already there).
+tools: deps node-tools
+	@trunk --version 2>/dev/null | grep -qx "trunk $(TRUNK_VERSION)" || { \
+	  echo "installing trunk $(TRUNK_VERSION) (about 14 min on 2 cores)"; \
+	  $(CARGO) install trunk@$(TRUNK_VERSION) --locked; }
+	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" || { \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+
+## node-tools: binaryen's wasm-opt and playwright-core, pinned in viewer/package-lock.json.
+node-tools: viewer/node_modules/.installed
+viewer/node_modules/.installed: viewer/package.json viewer/package-lock.json
+	cd viewer && npm ci --no-audit --no-fund
+	@touch $@
+
+## browser: Debian's Chromium and ChromeDriver for the browser and end-to-end tests.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing chromium and chromium-driver"; \
+	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+## viewer: the report viewer, built by Trunk into dist/ (then made fetch-free by finish.mjs).
+viewer: tools
+	$(CARGO) fetch --locked
+	trunk build --release --offline --config viewer/Trunk.toml
+	node viewer/build/finish.mjs dist
 
 ## policies: the shippable Kubewarden artifacts, policies/<name>/annotated-policy.wasm.
 policies: deps
@@ -26,19 +59,28 @@ policies: deps
 	  ./target/debug/cpguard-annotate $(POLICY_OUT)/$${p//-/_}_policy.wasm policies/$$p/metadata.yml policies/$$p/annotated-policy.wasm || exit 1; \
 	done
 
-## serve: builds everything there is to build and says what it built.
-## (The report viewer is not built yet: until it lands, this builds the policies.)
-serve: policies
+## serve: builds the policies and the viewer, then serves the viewer on http://127.0.0.1:8080.
+serve: policies viewer
 	@echo
-	@echo "Built:"
+	@echo "Policies built:"
 	@for p in $(POLICIES); do ls -l policies/$$p/annotated-policy.wasm | awk '{print "  " $$9 " (" $$5 " bytes)"}'; done
-	@echo "Try one in Kubewarden's CLI:"
-	@echo "  kwctl run --request-path policies/unsafe-sysctls/test_data/pod_unsafe_sysctl.json policies/unsafe-sysctls/annotated-policy.wasm"
-	@echo "The report viewer (http://127.0.0.1:8080) is not part of this build yet."
+	@echo "Viewer: open http://127.0.0.1:8080 and choose \"Try a sample\" (Ctrl-C stops the server)."
+	node viewer/serve.mjs --dir dist --port 8080
 
-## test: every test — unit, corpus, the policies in a real wasm host — plus format and lint.
-test: policies lint
+## test: every test — unit, corpus, the policies in a real wasm host, the viewer in headless
+## Chromium (components, then end to end) — plus format and lint.
+test: policies viewer browser lint
 	$(CARGO) test --locked --workspace
+	$(MAKE) --no-print-directory test-browser test-e2e
+
+## test-browser: the viewer's components in headless Chromium (wasm-bindgen-test-runner + chromedriver).
+test-browser: tools browser
+	CHROMEDRIVER=$$(command -v chromedriver) $(CARGO) test --locked -p cpguard-viewer --target wasm32-unknown-unknown --test browser
+
+## test-e2e: the built viewer (dist/) driven by playwright-core in Debian's Chromium, beside the CLI.
+test-e2e: viewer browser
+	$(CARGO) build --locked --release -p cpguard-cli
+	node tests/e2e/viewer.test.mjs
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -51,6 +93,7 @@ bench-policies: policies
 
 clean:
 	$(CARGO) clean
+	rm -rf dist tests/e2e/artifacts
 	rm -f policies/*/annotated-policy.wasm
 
 ## bench-metrics: parse and analyze throughput against prometheus-parse (needs the corpus).

@@ -145,6 +145,10 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             .collect();
         let _ = writeln!(out, "\nlargest object counts: {}", top.join(", "));
     }
+    webhooks_text(out, m);
+}
+
+fn webhooks_text(out: &mut String, m: &MetricsReport) {
     if !m.webhooks.is_empty() {
         let _ = writeln!(out, "\nadmission webhook latency (slowest p99 first):");
         for w in m.webhooks.iter().take(10) {

@@ -41,10 +41,10 @@ fn findings(report: &Report) -> BTreeSet<(String, String)> {
     report
         .findings
         .iter()
-        .flat_map(|f| f.evidence.iter().map(move |e| (f.check, e)))
+        .flat_map(|f| f.evidence.iter().map(move |e| (&f.check, e)))
         .filter_map(|(check, e)| match e {
             cpguard_core::report::Evidence::Object { path, .. } => {
-                Some((check.to_owned(), path.clone()))
+                Some((check.to_string(), path.clone()))
             }
             cpguard_core::report::Evidence::Metric { .. } => None,
         })
@@ -167,7 +167,7 @@ fn eks_node_list_skew_against_control_plane_versions() {
         let report = report_of(&[("nodes.json", &nodes), ("version.json", &version)]);
         let mut by = BTreeMap::new();
         for f in &report.findings {
-            *by.entry(f.check.to_owned()).or_default() += 1;
+            *by.entry(f.check.to_string()).or_default() += 1;
         }
         by
     };

@@ -21,15 +21,16 @@ function wrap(name) {
 }
 
 const page = wrap('cpguard-viewer');
-const worker = wrap('cpguard-worker');
 
 writeFileSync(join(dist, 'boot.js'),
   "import init from './cpguard-viewer.js';\n" +
   "const bytes = self.cpguardWasm;\ndelete self.cpguardWasm;\n" +
   "await init({ module_or_path: bytes });\n");
-writeFileSync(join(dist, 'cpguard-worker_loader.js'),
-  'importScripts("./cpguard-worker.js", "./cpguard-worker_bg.wasm.js");\n' +
-  'wasm_bindgen({ module_or_path: self.cpguardWasm });\n');
+// The analysis worker runs the page's own wasm (one download, cached) as a module worker.
+writeFileSync(join(dist, 'worker.js'),
+  "import './cpguard-viewer_bg.wasm.js';\n" +
+  "import init, { worker_main } from './cpguard-viewer.js';\n" +
+  "await init({ module_or_path: self.cpguardWasm });\ndelete self.cpguardWasm;\nworker_main();\n");
 
 const indexPath = join(dist, 'index.html');
 let html = readFileSync(indexPath, 'utf8');
@@ -41,4 +42,4 @@ html = html.replace('</head>',
   '<script src="./cpguard-viewer_bg.wasm.js" defer></script>\n' +
   '<script type="module" src="./boot.js"></script>\n</head>');
 writeFileSync(indexPath, html);
-console.log(`finish.mjs: ${dist}/ ready (page wasm ${page} bytes, worker wasm ${worker} bytes, no inline scripts)`);
+console.log(`finish.mjs: ${dist}/ ready (wasm ${page} bytes, no inline scripts)`);

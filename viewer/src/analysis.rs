@@ -42,6 +42,13 @@ pub const MAX_EXCERPTS: usize = 1000;
 /// An excerpt is the start of its line, at most this many characters.
 pub const EXCERPT_CHARS: usize = 160;
 
+fn dump(d: Option<Dump<'_>>) -> Option<MetricsInput<'_>> {
+    d.map(|d| MetricsInput {
+        text: d.text,
+        taken_at: d.taken_at,
+    })
+}
+
 pub fn run(job: &Job<'_>, progress: &mut dyn FnMut(Stage)) -> Outcome {
     let config: Config = match serde_json::from_str(job.config) {
         Ok(c) => c,
@@ -52,12 +59,6 @@ pub fn run(job: &Job<'_>, progress: &mut dyn FnMut(Stage)) -> Outcome {
         .iter()
         .map(|(name, text)| ClusterInput { name, text })
         .collect();
-    fn dump<'a>(d: Option<Dump<'a>>) -> Option<MetricsInput<'a>> {
-        d.map(|d| MetricsInput {
-            text: d.text,
-            taken_at: d.taken_at,
-        })
-    }
     let inputs = Inputs {
         metrics: dump(job.metrics),
         metrics_later: dump(job.metrics_later),
@@ -94,7 +95,9 @@ fn excerpts(report: &Report, job: &Job<'_>) -> Vec<Option<String>> {
 
 /// Line `n` (from 1) of `text`, without its line break.
 pub fn line(text: &str, n: u32) -> Option<&str> {
-    let l = text.split('\n').nth(usize::try_from(n).ok()?.checked_sub(1)?)?;
+    let l = text
+        .split('\n')
+        .nth(usize::try_from(n).ok()?.checked_sub(1)?)?;
     Some(l.strip_suffix('\r').unwrap_or(l))
 }
 
@@ -120,10 +123,14 @@ mod tests {
             cluster: Some(("cluster.yaml", sample::CLUSTER)),
         };
         let mut stages = Vec::new();
-        let Outcome::Done { json, markdown, .. } = run(&job, &mut |s| stages.push(s.label())) else {
+        let Outcome::Done { json, markdown, .. } = run(&job, &mut |s| stages.push(s.label()))
+        else {
             panic!("the sample analyses");
         };
-        let cluster = [ClusterInput { name: "cluster.yaml", text: sample::CLUSTER }];
+        let cluster = [ClusterInput {
+            name: "cluster.yaml",
+            text: sample::CLUSTER,
+        }];
         let inputs = Inputs {
             metrics: Some(MetricsInput {
                 text: sample::METRICS,
@@ -137,7 +144,11 @@ mod tests {
         assert_eq!(markdown, render::markdown(&report));
         assert_eq!(
             stages,
-            ["Reading cluster export 1 of 1", "Parsing the metrics dump", "Running the checks"]
+            [
+                "Reading cluster export 1 of 1",
+                "Parsing the metrics dump",
+                "Running the checks"
+            ]
         );
     }
 
@@ -147,7 +158,10 @@ mod tests {
         let metrics = "up 1\nthis is not a sample\r\nup{ 2\n";
         let job = Job {
             config: &config,
-            metrics: Some(Dump { text: metrics, taken_at: None }),
+            metrics: Some(Dump {
+                text: metrics,
+                taken_at: None,
+            }),
             metrics_later: None,
             cluster: Some(("c.yaml", "kind: Secret\ndata: [unclosed\n")),
         };
@@ -165,7 +179,11 @@ mod tests {
             lines,
             vec![
                 ("cluster".to_owned(), 1, None),
-                ("metrics".to_owned(), 2, Some("this is not a sample".to_owned())),
+                (
+                    "metrics".to_owned(),
+                    2,
+                    Some("this is not a sample".to_owned())
+                ),
                 ("metrics".to_owned(), 3, Some("up{ 2".to_owned())),
             ]
         );
@@ -180,11 +198,17 @@ mod tests {
         let Outcome::Failed(message) = run(&job, &mut |_| {}) else {
             panic!("bad settings are refused");
         };
-        assert!(message.starts_with("Settings: invalid type: string \"high\", expected f64"), "{message}");
+        assert!(
+            message.starts_with("Settings: invalid type: string \"high\", expected f64"),
+            "{message}"
+        );
         let config = config();
         let job = Job {
             config: &config,
-            metrics_later: Some(Dump { text: "up 1\n", taken_at: Some(1.0) }),
+            metrics_later: Some(Dump {
+                text: "up 1\n",
+                taken_at: Some(1.0),
+            }),
             ..Job::default()
         };
         assert_eq!(

@@ -16,8 +16,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 use yew::Callback;
 
-/// Trunk's loader for the worker build (`data-loader-shim`).
-pub const WORKER_URL: &str = "./cpguard-worker_loader.js";
+/// The worker's module script (written by `build/finish.mjs`): the page's own wasm, started
+/// with `worker_main`.
+pub const WORKER_URL: &str = "./worker.js";
 
 /// A message from the worker, decoded.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,16 +94,16 @@ impl ReceivedJob {
     }
 
     pub fn job(&self) -> Job<'_> {
-        fn dump(d: &Option<(String, Option<f64>)>) -> Option<Dump<'_>> {
-            d.as_ref().map(|(text, taken_at)| Dump {
+        fn dump(d: Option<&(String, Option<f64>)>) -> Option<Dump<'_>> {
+            d.map(|(text, taken_at)| Dump {
                 text,
                 taken_at: *taken_at,
             })
         }
         Job {
             config: &self.config,
-            metrics: dump(&self.metrics),
-            metrics_later: dump(&self.metrics_later),
+            metrics: dump(self.metrics.as_ref()),
+            metrics_later: dump(self.metrics_later.as_ref()),
             cluster: self
                 .cluster
                 .as_ref()
@@ -183,8 +184,9 @@ pub struct Bridge {
     ready: bool,
     queue: Vec<JsValue>,
     running: Option<u32>,
-    _onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
-    _onerror: Option<Closure<dyn FnMut(ErrorEvent)>>,
+    // Kept alive for as long as the worker may call them.
+    onmessage_closure: Option<Closure<dyn FnMut(MessageEvent)>>,
+    onerror_closure: Option<Closure<dyn FnMut(ErrorEvent)>>,
 }
 
 impl std::fmt::Debug for Bridge {
@@ -198,21 +200,26 @@ impl std::fmt::Debug for Bridge {
 
 fn js_error(e: &JsValue) -> String {
     e.as_string()
-        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 impl Bridge {
     /// Starts a worker; its events go to `on_event`.
     pub fn spawn(on_event: Callback<WorkerEvent>) -> Result<Rc<RefCell<Bridge>>, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| js_error(&e))?;
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| js_error(&e))?;
         let bridge = Rc::new(RefCell::new(Bridge {
             worker: worker.clone(),
             ready: false,
             queue: Vec::new(),
             running: None,
-            _onmessage: None,
-            _onerror: None,
+            onmessage_closure: None,
+            onerror_closure: None,
         }));
         let weak: Weak<RefCell<Bridge>> = Rc::downgrade(&bridge);
         let events = on_event.clone();
@@ -245,8 +252,8 @@ impl Bridge {
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         {
             let mut b = bridge.borrow_mut();
-            b._onmessage = Some(onmessage);
-            b._onerror = Some(onerror);
+            b.onmessage_closure = Some(onmessage);
+            b.onerror_closure = Some(onerror);
         }
         Ok(bridge)
     }

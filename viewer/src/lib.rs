@@ -5,7 +5,7 @@
 //! - [`state`]: the one `State`/`Action` reducer (tested natively).
 //! - [`model`]: what the views show, computed from the state (tested natively).
 //! - [`analysis`]: the worker's job, a pure function (tested natively).
-//! - [`bridge`]: the page's end of the worker.
+//! - [`bridge`]: the page's end of the worker; [`worker`]: the worker's end.
 //! - [`components`] and [`charts`]: one Yew function component per file.
 
 pub mod analysis;
@@ -15,3 +15,4 @@ pub mod components;
 pub mod model;
 pub mod sample;
 pub mod state;
+pub mod worker;

@@ -62,13 +62,16 @@ pub fn visible(state: &State, report: &Report) -> Vec<usize> {
         .collect()
 }
 
+/// A metrics dump's text and when it was taken (Unix seconds).
+pub type DumpSpec = (Rc<str>, Option<f64>);
+
 /// One analysis, ready for the worker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
     pub id: u32,
     pub config: String,
-    pub metrics: Option<(Rc<str>, Option<f64>)>,
-    pub metrics_later: Option<(Rc<str>, Option<f64>)>,
+    pub metrics: Option<DumpSpec>,
+    pub metrics_later: Option<DumpSpec>,
     /// Name (the file's, or `pasted`) and text.
     pub cluster: Option<(String, Rc<str>)>,
 }
@@ -90,11 +93,14 @@ fn taken_at(slot: Slot, input: &Input, now_s: f64) -> Result<Option<f64>, String
 /// The job for the current inputs, or what is wrong with them.
 pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
     if Slot::ALL.iter().all(|s| state.input(*s).is_empty()) {
-        return Err("Nothing to analyse: paste a metrics dump or a cluster export (or try the sample).".to_owned());
+        return Err(
+            "Nothing to analyse: paste a metrics dump or a cluster export (or try the sample)."
+                .to_owned(),
+        );
     }
     let config = serde_json::from_value::<cpguard_core::Config>(state.config.clone())
         .map_err(|e| format!("Settings: {e}"))?;
-    let dump = |slot: Slot| -> Result<Option<(Rc<str>, Option<f64>)>, String> {
+    let dump = |slot: Slot| -> Result<Option<DumpSpec>, String> {
         let input = state.input(slot);
         if input.is_empty() {
             return Ok(None);
@@ -105,7 +111,9 @@ pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
     let metrics_later = dump(Slot::MetricsLater)?;
     match (&metrics, &metrics_later) {
         (None, Some(_)) => {
-            return Err("Later metrics dump: rates need the earlier dump in \"Metrics\" too.".to_owned())
+            return Err(
+                "Later metrics dump: rates need the earlier dump in \"Metrics\" too.".to_owned(),
+            )
         }
         (Some((_, a)), Some((_, b))) if a.zip(*b).is_none_or(|(a, b)| b <= a) => {
             return Err("Later metrics dump: rates need the time each dump was taken, the later one after the earlier (the \"taken at\" fields).".to_owned());
@@ -223,15 +231,24 @@ mod tests {
     #[test]
     fn pasted_dumps_are_taken_now_and_files_when_they_were_written() {
         let s = state().apply(Action::Edit(Slot::Metrics, "up 1\n".into()));
-        assert_eq!(job(&s, 1000.0).unwrap().metrics, Some(("up 1\n".into(), Some(1000.0))));
+        assert_eq!(
+            job(&s, 1000.0).unwrap().metrics,
+            Some(("up 1\n".into(), Some(1000.0)))
+        );
         let s = s.apply(Action::FileLoaded {
             slot: Slot::Metrics,
-            file: FileInfo { name: "m.txt".to_owned(), bytes: 5 },
+            file: FileInfo {
+                name: "m.txt".to_owned(),
+                bytes: 5,
+            },
             text: "up 2\n".into(),
             modified: Some(1_795_780_800.0),
         });
         assert_eq!(s.metrics.taken_at, "2026-11-27T12:00:00Z");
-        assert_eq!(job(&s, 1000.0).unwrap().metrics, Some(("up 2\n".into(), Some(1_795_780_800.0))));
+        assert_eq!(
+            job(&s, 1000.0).unwrap().metrics,
+            Some(("up 2\n".into(), Some(1_795_780_800.0)))
+        );
         let s = s.apply(Action::SetTakenAt(Slot::Metrics, "yesterday".to_owned()));
         assert_eq!(
             job(&s, 0.0).unwrap_err(),
@@ -244,25 +261,47 @@ mod tests {
         let s = state()
             .apply(Action::Edit(Slot::Metrics, "up 1\n".into()))
             .apply(Action::Edit(Slot::MetricsLater, "up 1\n".into()));
-        assert!(job(&s, 5.0).unwrap_err().starts_with("Later metrics dump: rates need the time each dump was taken"));
+        assert!(job(&s, 5.0)
+            .unwrap_err()
+            .starts_with("Later metrics dump: rates need the time each dump was taken"));
         let s = s
-            .apply(Action::SetTakenAt(Slot::Metrics, "2026-11-27T12:00:00Z".to_owned()))
-            .apply(Action::SetTakenAt(Slot::MetricsLater, "2026-11-27T12:10:00Z".to_owned()));
+            .apply(Action::SetTakenAt(
+                Slot::Metrics,
+                "2026-11-27T12:00:00Z".to_owned(),
+            ))
+            .apply(Action::SetTakenAt(
+                Slot::MetricsLater,
+                "2026-11-27T12:10:00Z".to_owned(),
+            ));
         let j = job(&s, 5.0).unwrap();
-        assert_eq!(j.metrics_later.unwrap().1.unwrap() - j.metrics.unwrap().1.unwrap(), 600.0);
+        assert_eq!(
+            j.metrics_later.unwrap().1.unwrap() - j.metrics.unwrap().1.unwrap(),
+            600.0
+        );
         let s = state().apply(Action::Edit(Slot::MetricsLater, "up 1\n".into()));
-        assert_eq!(job(&s, 5.0).unwrap_err(), "Later metrics dump: rates need the earlier dump in \"Metrics\" too.");
+        assert_eq!(
+            job(&s, 5.0).unwrap_err(),
+            "Later metrics dump: rates need the earlier dump in \"Metrics\" too."
+        );
     }
 
     #[test]
     fn bad_settings_are_refused_before_the_worker() {
         let s = state()
             .apply(Action::Edit(Slot::Cluster, "kind: List\n".into()))
-            .apply(Action::SetSetting(vec!["sloWriteSeconds".to_owned()], serde_json::json!("fast")));
-        assert!(job(&s, 0.0).unwrap_err().starts_with("Settings: invalid type: string \"fast\", expected f64"));
+            .apply(Action::SetSetting(
+                vec!["sloWriteSeconds".to_owned()],
+                serde_json::json!("fast"),
+            ));
+        assert!(job(&s, 0.0)
+            .unwrap_err()
+            .starts_with("Settings: invalid type: string \"fast\", expected f64"));
         let s = s.apply(Action::ResetSettings);
         let j = job(&s, 0.0).unwrap();
-        assert_eq!(j.cluster, Some(("pasted".to_owned(), "kind: List\n".into())));
+        assert_eq!(
+            j.cluster,
+            Some(("pasted".to_owned(), "kind: List\n".into()))
+        );
         assert!(j.config.contains("\"sloWriteSeconds\":1.0"), "{}", j.config);
     }
 
@@ -274,7 +313,8 @@ mod tests {
             cluster: Some(("c", crate::sample::CLUSTER)),
             ..Default::default()
         };
-        let crate::analysis::Outcome::Done { json, .. } = crate::analysis::run(&job, &mut |_| {}) else {
+        let crate::analysis::Outcome::Done { json, .. } = crate::analysis::run(&job, &mut |_| {})
+        else {
             panic!("sample analyses");
         };
         let report: Report = serde_json::from_str(&json).unwrap();
@@ -286,9 +326,14 @@ mod tests {
         let s = state().apply(Action::ToggleSeverity(Severity::Critical));
         let shown = visible(&s, &report);
         assert_eq!(shown.len(), c.warning + c.info);
-        assert!(shown.iter().all(|i| report.findings[*i].severity != Severity::Critical));
+        assert!(shown
+            .iter()
+            .all(|i| report.findings[*i].severity != Severity::Critical));
         let s = state().apply(Action::SetSearch("  REDIS-0 ".to_owned()));
-        let found: Vec<String> = visible(&s, &report).iter().map(|i| subject(&report.findings[*i])).collect();
+        let found: Vec<String> = visible(&s, &report)
+            .iter()
+            .map(|i| subject(&report.findings[*i]))
+            .collect();
         assert!(!found.is_empty());
         assert!(found.iter().all(|o| o == "Pod/cache/redis-0"), "{found:?}");
     }
@@ -322,13 +367,20 @@ mod tests {
             control_plane_version: Some("v1.30.4-eks-a".to_owned()),
             ..ClusterReport::default()
         };
-        for (v, n) in [("v1.30.2-eks-1", 3), ("v1.26.15-eks-2", 1), ("v1.27.9", 2), ("v1.31.0", 1)] {
+        for (v, n) in [
+            ("v1.30.2-eks-1", 3),
+            ("v1.26.15-eks-2", 1),
+            ("v1.27.9", 2),
+            ("v1.31.0", 1),
+        ] {
             cluster.nodes_by_kubelet_version.insert(v.to_owned(), n);
         }
         let (control, rows) = skew(&cluster);
         assert_eq!(control, Some(30));
-        let got: Vec<(&str, Option<i64>, bool)> =
-            rows.iter().map(|r| (r.version.as_str(), r.behind, r.unsupported)).collect();
+        let got: Vec<(&str, Option<i64>, bool)> = rows
+            .iter()
+            .map(|r| (r.version.as_str(), r.behind, r.unsupported))
+            .collect();
         // 1.28 and later allow kubelets three minors behind.
         assert_eq!(
             got,

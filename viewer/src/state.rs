@@ -90,7 +90,11 @@ pub struct Loaded {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Idle,
-    Running { id: u32, stage: String, started_ms: f64 },
+    Running {
+        id: u32,
+        stage: String,
+        started_ms: f64,
+    },
     /// The inputs could not be analysed: what was wrong and where.
     Failed(String),
 }
@@ -177,9 +181,19 @@ pub enum Action {
     SetSearch(String),
     Select(Option<usize>),
     /// The page handed job `id` to the worker at `at_ms`.
-    Started { id: u32, at_ms: f64 },
-    Progress { id: u32, stage: String },
-    Finished { id: u32, outcome: Outcome, at_ms: f64 },
+    Started {
+        id: u32,
+        at_ms: f64,
+    },
+    Progress {
+        id: u32,
+        stage: String,
+    },
+    Finished {
+        id: u32,
+        outcome: Outcome,
+        at_ms: f64,
+    },
     /// The inputs were refused before any analysis (bad time, bad settings, nothing given).
     Invalid(String),
     Cancel,
@@ -210,6 +224,52 @@ impl State {
 
     pub fn is_running(&self) -> bool {
         matches!(self.status, Status::Running { .. })
+    }
+
+    /// Job `id` ended: keep its report, or say why it failed. Results of older jobs are dropped.
+    fn finish(&mut self, id: u32, outcome: Outcome, at_ms: f64) {
+        let Status::Running {
+            id: running,
+            started_ms,
+            ..
+        } = self.status
+        else {
+            return;
+        };
+        if running != id {
+            return;
+        }
+        match outcome {
+            Outcome::Done {
+                json,
+                markdown,
+                excerpts,
+                worker_ms,
+            } => match serde_json::from_str::<Report>(&json) {
+                Ok(report) => {
+                    let total_ms = at_ms - started_ms;
+                    self.notice = Some(format!(
+                        "Analysis done in {}: {} findings",
+                        cpguard_core::format::seconds(total_ms / 1000.0),
+                        report.findings.len()
+                    ));
+                    self.loaded = Some(Rc::new(Loaded {
+                        report,
+                        json: json.into(),
+                        markdown: markdown.into(),
+                        excerpts,
+                        worker_ms,
+                        total_ms,
+                    }));
+                    self.selected = None;
+                    self.status = Status::Idle;
+                }
+                Err(e) => {
+                    self.status = Status::Failed(format!("the worker's report is unreadable: {e}"));
+                }
+            },
+            Outcome::Failed(message) => self.status = Status::Failed(message),
+        }
     }
 
     /// The state after `action`.
@@ -293,51 +353,7 @@ impl State {
                     }
                 }
             }
-            Action::Finished { id, outcome, at_ms } => {
-                let Status::Running {
-                    id: running,
-                    started_ms,
-                    ..
-                } = self.status
-                else {
-                    return self;
-                };
-                if running != id {
-                    return self;
-                }
-                match outcome {
-                    Outcome::Done {
-                        json,
-                        markdown,
-                        excerpts,
-                        worker_ms,
-                    } => match serde_json::from_str::<Report>(&json) {
-                        Ok(report) => {
-                            let total_ms = at_ms - started_ms;
-                            self.notice = Some(format!(
-                                "Analysis done in {}: {} findings",
-                                cpguard_core::format::seconds(total_ms / 1000.0),
-                                report.findings.len()
-                            ));
-                            self.loaded = Some(Rc::new(Loaded {
-                                report,
-                                json: json.into(),
-                                markdown: markdown.into(),
-                                excerpts,
-                                worker_ms,
-                                total_ms,
-                            }));
-                            self.selected = None;
-                            self.status = Status::Idle;
-                        }
-                        Err(e) => {
-                            self.status =
-                                Status::Failed(format!("the worker's report is unreadable: {e}"));
-                        }
-                    },
-                    Outcome::Failed(message) => self.status = Status::Failed(message),
-                }
-            }
+            Action::Finished { id, outcome, at_ms } => self.finish(id, outcome, at_ms),
             Action::Invalid(message) => self.status = Status::Failed(message),
             Action::Cancel => {
                 if self.is_running() {

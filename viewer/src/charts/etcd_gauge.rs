@@ -22,13 +22,23 @@ fn point(share: f64, r: f64) -> (f64, f64) {
 fn arc(from: f64, to: f64, r: f64) -> String {
     let (x0, y0) = point(from, r);
     let (x1, y1) = point(to, r);
-    format!("M {} {} A {r} {r} 0 0 1 {} {}", at(x0), at(y0), at(x1), at(y1))
+    format!(
+        "M {} {} A {r} {r} 0 0 1 {} {}",
+        at(x0),
+        at(y0),
+        at(x1),
+        at(y1)
+    )
 }
 
 #[function_component(EtcdGauge)]
 pub fn etcd_gauge(props: &Props) -> Html {
     let e = &props.etcd;
-    let share = if e.quota_bytes > 0.0 { e.db_size_bytes / e.quota_bytes } else { 0.0 };
+    let share = if e.quota_bytes > 0.0 {
+        e.db_size_bytes / e.quota_bytes
+    } else {
+        0.0
+    };
     let level = if share >= props.critical {
         "critical"
     } else if share >= props.warn {
@@ -36,7 +46,11 @@ pub fn etcd_gauge(props: &Props) -> Html {
     } else {
         "ok"
     };
-    let quota = if e.quota_from_dump { "quota" } else { "quota (EKS default, not in the dump)" };
+    let quota = if e.quota_from_dump {
+        "quota"
+    } else {
+        "quota (EKS default, not in the dump)"
+    };
     let words = format!(
         "{} of {} {quota} ({})",
         format::bytes(e.db_size_bytes),

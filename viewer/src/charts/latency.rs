@@ -22,13 +22,7 @@ fn q(v: Option<f64>) -> String {
 
 #[function_component(VerbLatencyChart)]
 pub fn verb_latency(props: &Props) -> Html {
-    let high = nice_ceiling(
-        props
-            .verbs
-            .iter()
-            .filter_map(|v| v.p99)
-            .fold(1.0, f64::max),
-    );
+    let high = nice_ceiling(props.verbs.iter().filter_map(|v| v.p99).fold(1.0, f64::max));
     let span = WIDTH - LABEL - VALUE;
     let x = |v: f64| LABEL + span * log_position(v.max(LOW), LOW, high);
     let height = 30.0 + ROW * props.verbs.len() as f64;
@@ -61,7 +55,16 @@ pub fn verb_latency(props: &Props) -> Html {
     let desc: Vec<String> = props
         .verbs
         .iter()
-        .map(|v| format!("{}: p50 {}, p90 {}, p99 {} over {} requests", v.verb, q(v.p50), q(v.p90), q(v.p99), format::count(v.count)))
+        .map(|v| {
+            format!(
+                "{}: p50 {}, p90 {}, p99 {} over {} requests",
+                v.verb,
+                q(v.p50),
+                q(v.p90),
+                q(v.p99),
+                format::count(v.count)
+            )
+        })
         .collect();
     html! {
         <figure class="chart wide" id="chart-latency">

@@ -22,7 +22,10 @@ pub fn object_counts(props: &Props) -> Html {
     let span = WIDTH - LABEL - VALUE;
     let x = |v: f64| LABEL + span * (v / high).clamp(0.0, 1.0);
     let height = 24.0 + ROW * top.len() as f64;
-    let desc: Vec<String> = top.iter().map(|o| format!("{} {}", o.resource, format::count(o.count))).collect();
+    let desc: Vec<String> = top
+        .iter()
+        .map(|o| format!("{} {}", o.resource, format::count(o.count)))
+        .collect();
     html! {
         <figure class="chart wide" id="chart-objects">
             <figcaption>{format!("Largest object counts (line: the {} threshold)", format::count(props.warn))}</figcaption>

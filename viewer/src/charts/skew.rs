@@ -33,7 +33,10 @@ pub fn version_skew(props: &Props) -> Html {
                 "{}: {} nodes, {}{}",
                 r.version,
                 r.nodes,
-                r.behind.map_or_else(|| "skew unknown".to_owned(), |b| format!("{b} minor versions behind")),
+                r.behind.map_or_else(
+                    || "skew unknown".to_owned(),
+                    |b| format!("{b} minor versions behind")
+                ),
                 if r.unsupported { ", unsupported" } else { "" }
             )
         })

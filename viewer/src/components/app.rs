@@ -34,7 +34,9 @@ pub fn app() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |event: WorkerEvent| match event {
             WorkerEvent::Ready => {}
-            WorkerEvent::Progress { id, stage } => dispatch.dispatch(Action::Progress { id, stage }),
+            WorkerEvent::Progress { id, stage } => {
+                dispatch.dispatch(Action::Progress { id, stage });
+            }
             WorkerEvent::Finished { id, outcome } => dispatch.dispatch(Action::Finished {
                 id,
                 outcome,
@@ -79,7 +81,9 @@ pub fn app() -> Html {
             });
             let sent = handle.borrow_mut().send(&job);
             if let Err(e) = sent {
-                state.dispatch(Action::Invalid(format!("Could not send the inputs to the worker: {e}")));
+                state.dispatch(Action::Invalid(format!(
+                    "Could not send the inputs to the worker: {e}"
+                )));
             }
         })
     };

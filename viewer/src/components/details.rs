@@ -16,7 +16,11 @@ fn evidence(e: &Evidence) -> Html {
         Evidence::Object { object, path } => html! {
             <li><code>{object.clone()}</code>{" at "}<code>{path.clone()}</code></li>
         },
-        Evidence::Metric { metric, labels, value } => {
+        Evidence::Metric {
+            metric,
+            labels,
+            value,
+        } => {
             let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
             html! { <li><code>{format!("{metric}{{{}}} = {value}", labels.join(","))}</code></li> }
         }

@@ -18,7 +18,8 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "could not make the file".to_owned())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL".to_owned())?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL".to_owned())?;
     let document = gloo::utils::document();
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
@@ -50,10 +51,13 @@ pub fn export(props: &Props) -> Html {
             let text = text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let clipboard = gloo::utils::window().navigator().clipboard();
-                let notice = match wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await {
-                    Ok(_) => format!("Copied the {what} to the clipboard"),
-                    Err(_) => format!("Could not copy the {what}: the browser refused clipboard access"),
-                };
+                let notice =
+                    match wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await {
+                        Ok(_) => format!("Copied the {what} to the clipboard"),
+                        Err(_) => format!(
+                            "Could not copy the {what}: the browser refused clipboard access"
+                        ),
+                    };
                 dispatch.dispatch(Action::Notice(Some(notice)));
             });
         })

@@ -26,14 +26,18 @@ pub fn findings(props: &Props) -> Html {
     let on_search = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 dispatch.dispatch(Action::SetSearch(input.value()));
             }
         })
     };
     let toggle = |s: Severity, on: bool| {
         let dispatch = props.dispatch.clone();
-        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ToggleSeverity(s)));
+        let onclick =
+            Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ToggleSeverity(s)));
         html! {
             <button class={classes!("toggle", severity_class(s))} aria-pressed={on.to_string()} onclick={onclick} id={format!("filter-{}", s.as_str())}>
                 {s.as_str()}

@@ -21,11 +21,7 @@ pub struct Props {
 /// Pixels per text-area line (the CSS sets `line-height: 18px` on `.input textarea`).
 const LINE_PX: f64 = 18.0;
 
-fn read_file(
-    slot: Slot,
-    file: web_sys::File,
-    dispatch: UseReducerDispatcher<State>,
-) -> FileReader {
+fn read_file(slot: Slot, file: web_sys::File, dispatch: UseReducerDispatcher<State>) -> FileReader {
     let name = file.name();
     let modified = file.last_modified() / 1000.0;
     let file = gloo::file::File::from(file);
@@ -37,7 +33,10 @@ fn read_file(
             text: Rc::from(text),
             modified: Some(modified),
         }),
-        Err(e) => dispatch.dispatch(Action::FileFailed(slot, format!("could not read {name}: {e}"))),
+        Err(e) => dispatch.dispatch(Action::FileFailed(
+            slot,
+            format!("could not read {name}: {e}"),
+        )),
     })
 }
 
@@ -70,7 +69,10 @@ pub fn input_panel(props: &Props) -> Html {
         let dispatch = props.dispatch.clone();
         let reader = reader.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
                 return;
             };
             if let Some(file) = input.files().and_then(|files| files.get(0)) {
@@ -86,7 +88,11 @@ pub fn input_panel(props: &Props) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
                 *reader.borrow_mut() = Some(read_file(slot, file, dispatch.clone()));
             }
         })
@@ -107,7 +113,10 @@ pub fn input_panel(props: &Props) -> Html {
     let on_input = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            if let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
                 dispatch.dispatch(Action::Edit(slot, Rc::from(area.value())));
             }
         })
@@ -119,7 +128,10 @@ pub fn input_panel(props: &Props) -> Html {
     let on_taken_at = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 dispatch.dispatch(Action::SetTakenAt(slot, input.value()));
             }
         })

@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(field_value(&json!(null), ""), json!(null));
         assert_eq!(field_value(&json!(null), "5"), json!(5));
         assert_eq!(field_value(&json!(1.0), "fast"), json!("fast"));
-        assert_eq!(field_value(&json!([]), " net.core.*, ,kernel.shm_rmid_forced "), json!(["net.core.*", "kernel.shm_rmid_forced"]));
+        assert_eq!(
+            field_value(&json!([]), " net.core.*, ,kernel.shm_rmid_forced "),
+            json!(["net.core.*", "kernel.shm_rmid_forced"])
+        );
         assert_eq!(field_value(&json!("latest"), " v1.30 "), json!("v1.30"));
         assert_eq!(field_text(&json!(["a", "b"])), "a, b");
         assert_eq!(field_text(&json!(null)), "");

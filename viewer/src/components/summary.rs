@@ -24,10 +24,14 @@ pub fn summary(props: &Props) -> Html {
         ));
         facts.push(format!("{} samples", format::count(m.samples as f64)));
         facts.push(match &m.window {
-            Some(Window::SinceStart { uptime_seconds: Some(up) }) => {
+            Some(Window::SinceStart {
+                uptime_seconds: Some(up),
+            }) => {
                 format!("since apiserver start (up {})", format::duration(*up))
             }
-            Some(Window::SinceStart { uptime_seconds: None }) => "since apiserver start".to_owned(),
+            Some(Window::SinceStart {
+                uptime_seconds: None,
+            }) => "since apiserver start".to_owned(),
             Some(Window::BetweenDumps { seconds }) => {
                 format!("over the {} between the dumps", format::duration(*seconds))
             }
@@ -41,7 +45,10 @@ pub fn summary(props: &Props) -> Html {
         }
     }
     if let Some(cl) = &report.cluster {
-        facts.push(format!("{} cluster objects", format::count(cl.objects as f64)));
+        facts.push(format!(
+            "{} cluster objects",
+            format::count(cl.objects as f64)
+        ));
     }
     facts.push(format!(
         "analysed in {} ({} in the worker)",

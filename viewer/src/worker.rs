@@ -1,12 +1,15 @@
-//! The analysis worker: receives a job, runs `analysis::run`, posts progress and the outcome.
+//! The analysis worker's side: receives a job, runs `analysis::run`, posts progress and the
+//! outcome. `worker.js` (written by `build/finish.mjs`) loads the page's wasm in a module
+//! worker and calls [`start`] through the binary's `worker_main` export.
 
-use cpguard_viewer::analysis::{self, Outcome};
-use cpguard_viewer::bridge::{self, ReceivedJob};
+use crate::analysis::{self, Outcome};
+use crate::bridge::{self, ReceivedJob};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-fn main() {
+/// Takes jobs from the page until the worker is terminated.
+pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let post = scope.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
