@@ -1,0 +1,237 @@
+//! The viewer's components in a real browser (headless Chromium through chromedriver; run by
+//! `make test-browser`). The worker is not here (it needs the built dist/): analyses are run
+//! in the test with the same `analysis::run` the worker calls. End-to-end runs with the
+//! worker are in tests/e2e/.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use cpguard_core::metrics::summary::{EtcdSize, VerbLatency};
+use cpguard_core::Severity;
+use cpguard_viewer::analysis::{self, Dump, Job};
+use cpguard_viewer::charts::etcd_gauge::EtcdGauge;
+use cpguard_viewer::charts::latency::VerbLatencyChart;
+use cpguard_viewer::components::app::App;
+use cpguard_viewer::components::details::Details;
+use cpguard_viewer::components::diagnostics::Diagnostics;
+use cpguard_viewer::components::findings::Findings;
+use cpguard_viewer::model;
+use cpguard_viewer::sample;
+use cpguard_viewer::state::{Action, State};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(20).await;
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} in {}", root.inner_html()))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+/// Types `text` the way a user does: the value changes, then an `input` event bubbles.
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let element = find(root, selector);
+    if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(text);
+    } else {
+        element.unchecked_ref::<HtmlInputElement>().set_value(text);
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn inputs_are_labelled_and_the_page_starts_empty() {
+    let root = mount();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    for (id, label) in [("metrics", "Metrics"), ("cluster", "Cluster YAML")] {
+        assert_eq!(find(&root, &format!("label[for={id}]")).text_content().unwrap(), label);
+        assert_eq!(find(&root, &format!("#{id}")).tag_name(), "TEXTAREA");
+        let hint = find(&root, &format!("#{id}-hint")).text_content().unwrap();
+        assert!(hint.contains("kubectl get"), "{hint}");
+    }
+    assert!(find(&root, "#privacy").text_content().unwrap().contains("never leaves the page"));
+    assert!(find(&root, "#empty").text_content().unwrap().contains("Try a sample"));
+    // The settings panel lists every setting with its help line.
+    assert_eq!(count(&root, "#settings .setting"), cpguard_core::config::HELP.len() as u32);
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_input_says_what_and_where() {
+    let root = mount();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    click(&root, "#analyze");
+    settle().await;
+    assert_eq!(
+        find(&root, "#error").text_content().unwrap(),
+        "Could not analyse the inputs. Nothing to analyse: paste a metrics dump or a cluster export (or try the sample)."
+    );
+    type_into(&root, "#metrics", "up 1\n");
+    type_into(&root, "#metrics-taken-at", "last tuesday");
+    click(&root, "#analyze");
+    settle().await;
+    assert!(find(&root, "#error")
+        .text_content()
+        .unwrap()
+        .ends_with("Metrics: \"taken at\" \"last tuesday\" is not a time: use RFC 3339 (2026-11-27T12:00:00Z) or Unix seconds"));
+}
+
+fn analysed(metrics: &str, cluster: Option<&str>) -> State {
+    let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
+    let job = Job {
+        config: &config,
+        metrics: Some(Dump { text: metrics, taken_at: None }),
+        metrics_later: None,
+        cluster: cluster.map(|c| ("cluster.yaml", c)),
+    };
+    let outcome = analysis::run(&job, &mut |_| {});
+    State::default()
+        .apply(Action::Edit(cpguard_viewer::state::Slot::Metrics, metrics.into()))
+        .apply(Action::Started { id: 1, at_ms: 0.0 })
+        .apply(Action::Finished { id: 1, outcome, at_ms: 5.0 })
+}
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    metrics: AttrValue,
+    cluster: Option<AttrValue>,
+}
+
+/// The report half of the page over a state analysed in the test.
+#[function_component(Harness)]
+fn harness(props: &HarnessProps) -> Html {
+    let metrics = props.metrics.to_string();
+    let cluster = props.cluster.as_ref().map(ToString::to_string);
+    let state = use_reducer(move || analysed(&metrics, cluster.as_deref()));
+    let loaded = state.loaded.clone().expect("the analysis finished");
+    let visible = model::visible(&state, &loaded.report);
+    let selected = state.selected.and_then(|i| loaded.report.findings.get(i).cloned());
+    html! {
+        <>
+            <Findings loaded={loaded.clone()} visible={visible} shown={state.shown} search={state.search.clone()}
+                selected={state.selected} dispatch={state.dispatcher()} />
+            if let Some(finding) = selected {
+                <Details finding={finding} dispatch={state.dispatcher()} />
+            }
+            <Diagnostics loaded={loaded} large={Vec::new()} dispatch={state.dispatcher()} />
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn findings_filter_and_open_with_the_keyboard() {
+    let root = mount();
+    yew::Renderer::<Harness>::with_root_and_props(
+        root.clone(),
+        HarnessProps { metrics: sample::METRICS.into(), cluster: Some(sample::CLUSTER.into()) },
+    )
+    .render();
+    settle().await;
+    let report = analysed(sample::METRICS, Some(sample::CLUSTER)).loaded.unwrap();
+    let all = report.report.findings.len() as u32;
+    let critical = report.report.findings.iter().filter(|f| f.severity == Severity::Critical).count() as u32;
+    assert!(critical >= 2 && all > critical, "{critical} of {all}");
+    assert_eq!(count(&root, "#findings-table tbody tr"), all);
+    click(&root, "#filter-critical");
+    settle().await;
+    assert_eq!(count(&root, "#findings-table tbody tr"), all - critical);
+    assert_eq!(find(&root, "#filter-critical").get_attribute("aria-pressed").as_deref(), Some("false"));
+    click(&root, "#filter-critical");
+    type_into(&root, "#search", "redis-0");
+    settle().await;
+    assert_eq!(count(&root, "#findings-table tbody tr"), 1);
+    // Keyboard: Enter on the focused row opens its details.
+    let row = find(&root, "#findings-table tbody tr");
+    row.unchecked_ref::<HtmlElement>().focus().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    row.dispatch_event(&key).unwrap();
+    settle().await;
+    let finding = report.report.findings.iter().find(|f| model::subject(f) == "Pod/cache/redis-0").unwrap();
+    assert_eq!(find(&root, "#details-message").text_content().unwrap(), finding.message);
+    assert_eq!(find(&root, "#details-remediation").text_content().unwrap(), finding.remediation);
+    assert_eq!(find(&root, "#details a").get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+}
+
+#[wasm_bindgen_test]
+async fn pasted_markup_is_shown_as_text() {
+    let root = mount();
+    let hostile = "<img src=x onerror=\"document.title='pwned'\"> 1\nup 1\n";
+    yew::Renderer::<Harness>::with_root_and_props(
+        root.clone(),
+        HarnessProps { metrics: hostile.into(), cluster: None },
+    )
+    .render();
+    settle().await;
+    let excerpt = find(&root, "#diagnostics .excerpt").text_content().unwrap();
+    assert_eq!(excerpt, "<img src=x onerror=\"document.title='pwned'\"> 1");
+    assert_eq!(count(&root, "img"), 0);
+    assert!(find(&root, "#diagnostics li").text_content().unwrap().contains("metrics line 1"));
+    assert_ne!(gloo::utils::document().title(), "pwned");
+}
+
+#[wasm_bindgen_test]
+async fn charts_draw_the_numbers() {
+    let root = mount();
+    let etcd = EtcdSize {
+        db_size_bytes: 4.0 * 1024.0 * 1024.0 * 1024.0,
+        quota_bytes: 8.0 * 1024.0 * 1024.0 * 1024.0,
+        source_metric: "apiserver_storage_size_bytes".into(),
+        quota_from_dump: true,
+    };
+    yew::Renderer::<EtcdGauge>::with_root_and_props(
+        root.clone(),
+        cpguard_viewer::charts::etcd_gauge::Props { etcd, warn: 0.8, critical: 0.95 },
+    )
+    .render();
+    settle().await;
+    assert_eq!(find(&root, ".gauge-number").text_content().unwrap(), "50.00 %");
+    assert_eq!(find(&root, ".gauge-value").get_attribute("class").as_deref(), Some("gauge-value gauge-ok"));
+    assert_eq!(find(&root, "desc").text_content().unwrap(), "4.0 GiB of 8.0 GiB quota (50.00 %)");
+
+    let root = mount();
+    let verb = |verb: &str, p99: Option<f64>| VerbLatency {
+        verb: verb.to_owned(),
+        count: 10.0,
+        p50: Some(0.01),
+        p90: Some(0.1),
+        p99,
+    };
+    yew::Renderer::<VerbLatencyChart>::with_root_and_props(
+        root.clone(),
+        cpguard_viewer::charts::latency::Props { verbs: vec![verb("GET", Some(0.5)), verb("LIST", None)] },
+    )
+    .render();
+    settle().await;
+    // Three bars for GET, two for LIST (no p99), one label each.
+    assert_eq!(count(&root, "rect"), 5);
+    assert_eq!(find(&root, "desc").text_content().unwrap(),
+        "GET: p50 10 ms, p90 100 ms, p99 500 ms over 10 requests; LIST: p50 10 ms, p90 100 ms, p99 - over 10 requests");
+}
