@@ -9,7 +9,7 @@ POLICY_OUT := target/$(WASM_TARGET)/policy
 TRUNK_VERSION := 0.21.14
 # wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
-CARGO_BIN := $(HOME)/.cargo/bin
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/viewer/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -71,20 +71,25 @@ serve: policies viewer
 ## Chromium (components, then end to end) — plus format and lint.
 test: policies viewer browser lint
 	$(CARGO) test --locked --workspace
-	$(MAKE) --no-print-directory test-browser test-e2e
+	$(BROWSER_TESTS)
+	$(E2E_TESTS)
+
+BROWSER_TESTS = CHROMEDRIVER=$$(command -v chromedriver) $(CARGO) test --locked -p cpguard-viewer --target wasm32-unknown-unknown --test browser
+E2E_TESTS = $(CARGO) build --locked --release -p cpguard-cli && node tests/e2e/viewer.test.mjs
 
 ## test-browser: the viewer's components in headless Chromium (wasm-bindgen-test-runner + chromedriver).
 test-browser: tools browser
-	CHROMEDRIVER=$$(command -v chromedriver) $(CARGO) test --locked -p cpguard-viewer --target wasm32-unknown-unknown --test browser
+	$(BROWSER_TESTS)
 
-## test-e2e: the built viewer (dist/) driven by playwright-core in Debian's Chromium, beside the CLI.
+## test-e2e: the built viewer (dist/) driven by playwright-core in Debian's Chromium, beside the
+## release CLI; screenshots and timings.json land in tests/e2e/artifacts/.
 test-e2e: viewer browser
-	$(CARGO) build --locked --release -p cpguard-cli
-	node tests/e2e/viewer.test.mjs
+	$(E2E_TESTS)
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --locked -p cpguard-viewer --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 ## bench-policies: validate() latency in the wasmtime host and artifact sizes.
 bench: bench-policies bench-metrics bench-cluster

@@ -3,7 +3,13 @@
 //! in the test with the same `analysis::run` the worker calls. End-to-end runs with the
 //! worker are in tests/e2e/.
 #![cfg(target_arch = "wasm32")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 use cpguard_core::metrics::summary::{EtcdSize, VerbLatency};
 use cpguard_core::Severity;
@@ -69,15 +75,29 @@ async fn inputs_are_labelled_and_the_page_starts_empty() {
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
     for (id, label) in [("metrics", "Metrics"), ("cluster", "Cluster YAML")] {
-        assert_eq!(find(&root, &format!("label[for={id}]")).text_content().unwrap(), label);
+        assert_eq!(
+            find(&root, &format!("label[for={id}]"))
+                .text_content()
+                .unwrap(),
+            label
+        );
         assert_eq!(find(&root, &format!("#{id}")).tag_name(), "TEXTAREA");
         let hint = find(&root, &format!("#{id}-hint")).text_content().unwrap();
         assert!(hint.contains("kubectl get"), "{hint}");
     }
-    assert!(find(&root, "#privacy").text_content().unwrap().contains("never leaves the page"));
-    assert!(find(&root, "#empty").text_content().unwrap().contains("Try a sample"));
+    assert!(find(&root, "#privacy")
+        .text_content()
+        .unwrap()
+        .contains("never leaves the page"));
+    assert!(find(&root, "#empty")
+        .text_content()
+        .unwrap()
+        .contains("Try a sample"));
     // The settings panel lists every setting with its help line.
-    assert_eq!(count(&root, "#settings .setting"), cpguard_core::config::HELP.len() as u32);
+    assert_eq!(
+        count(&root, "#settings .setting"),
+        cpguard_core::config::HELP.len() as u32
+    );
 }
 
 #[wasm_bindgen_test]
@@ -105,15 +125,25 @@ fn analysed(metrics: &str, cluster: Option<&str>) -> State {
     let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
     let job = Job {
         config: &config,
-        metrics: Some(Dump { text: metrics, taken_at: None }),
+        metrics: Some(Dump {
+            text: metrics,
+            taken_at: None,
+        }),
         metrics_later: None,
         cluster: cluster.map(|c| ("cluster.yaml", c)),
     };
     let outcome = analysis::run(&job, &mut |_| {});
     State::default()
-        .apply(Action::Edit(cpguard_viewer::state::Slot::Metrics, metrics.into()))
+        .apply(Action::Edit(
+            cpguard_viewer::state::Slot::Metrics,
+            metrics.into(),
+        ))
         .apply(Action::Started { id: 1, at_ms: 0.0 })
-        .apply(Action::Finished { id: 1, outcome, at_ms: 5.0 })
+        .apply(Action::Finished {
+            id: 1,
+            outcome,
+            at_ms: 5.0,
+        })
 }
 
 #[derive(Properties, PartialEq)]
@@ -130,7 +160,9 @@ fn harness(props: &HarnessProps) -> Html {
     let state = use_reducer(move || analysed(&metrics, cluster.as_deref()));
     let loaded = state.loaded.clone().expect("the analysis finished");
     let visible = model::visible(&state, &loaded.report);
-    let selected = state.selected.and_then(|i| loaded.report.findings.get(i).cloned());
+    let selected = state
+        .selected
+        .and_then(|i| loaded.report.findings.get(i).cloned());
     html! {
         <>
             <Findings loaded={loaded.clone()} visible={visible} shown={state.shown} search={state.search.clone()}
@@ -148,19 +180,34 @@ async fn findings_filter_and_open_with_the_keyboard() {
     let root = mount();
     yew::Renderer::<Harness>::with_root_and_props(
         root.clone(),
-        HarnessProps { metrics: sample::METRICS.into(), cluster: Some(sample::CLUSTER.into()) },
+        HarnessProps {
+            metrics: sample::METRICS.into(),
+            cluster: Some(sample::CLUSTER.into()),
+        },
     )
     .render();
     settle().await;
-    let report = analysed(sample::METRICS, Some(sample::CLUSTER)).loaded.unwrap();
+    let report = analysed(sample::METRICS, Some(sample::CLUSTER))
+        .loaded
+        .unwrap();
     let all = report.report.findings.len() as u32;
-    let critical = report.report.findings.iter().filter(|f| f.severity == Severity::Critical).count() as u32;
+    let critical = report
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .count() as u32;
     assert!(critical >= 2 && all > critical, "{critical} of {all}");
     assert_eq!(count(&root, "#findings-table tbody tr"), all);
     click(&root, "#filter-critical");
     settle().await;
     assert_eq!(count(&root, "#findings-table tbody tr"), all - critical);
-    assert_eq!(find(&root, "#filter-critical").get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(
+        find(&root, "#filter-critical")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
     click(&root, "#filter-critical");
     type_into(&root, "#search", "redis-0");
     settle().await;
@@ -174,10 +221,24 @@ async fn findings_filter_and_open_with_the_keyboard() {
     let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     row.dispatch_event(&key).unwrap();
     settle().await;
-    let finding = report.report.findings.iter().find(|f| model::subject(f) == "Pod/cache/redis-0").unwrap();
-    assert_eq!(find(&root, "#details-message").text_content().unwrap(), finding.message);
-    assert_eq!(find(&root, "#details-remediation").text_content().unwrap(), finding.remediation);
-    assert_eq!(find(&root, "#details a").get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    let finding = report
+        .report
+        .findings
+        .iter()
+        .find(|f| model::subject(f) == "Pod/cache/redis-0")
+        .unwrap();
+    assert_eq!(
+        find(&root, "#details-message").text_content().unwrap(),
+        finding.message
+    );
+    assert_eq!(
+        find(&root, "#details-remediation").text_content().unwrap(),
+        finding.remediation
+    );
+    assert_eq!(
+        find(&root, "#details a").get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -186,14 +247,20 @@ async fn pasted_markup_is_shown_as_text() {
     let hostile = "<img src=x onerror=\"document.title='pwned'\"> 1\nup 1\n";
     yew::Renderer::<Harness>::with_root_and_props(
         root.clone(),
-        HarnessProps { metrics: hostile.into(), cluster: None },
+        HarnessProps {
+            metrics: hostile.into(),
+            cluster: None,
+        },
     )
     .render();
     settle().await;
     let excerpt = find(&root, "#diagnostics .excerpt").text_content().unwrap();
     assert_eq!(excerpt, "<img src=x onerror=\"document.title='pwned'\"> 1");
     assert_eq!(count(&root, "img"), 0);
-    assert!(find(&root, "#diagnostics li").text_content().unwrap().contains("metrics line 1"));
+    assert!(find(&root, "#diagnostics li")
+        .text_content()
+        .unwrap()
+        .contains("metrics line 1"));
     assert_ne!(gloo::utils::document().title(), "pwned");
 }
 
@@ -208,13 +275,28 @@ async fn charts_draw_the_numbers() {
     };
     yew::Renderer::<EtcdGauge>::with_root_and_props(
         root.clone(),
-        cpguard_viewer::charts::etcd_gauge::Props { etcd, warn: 0.8, critical: 0.95 },
+        cpguard_viewer::charts::etcd_gauge::Props {
+            etcd,
+            warn: 0.8,
+            critical: 0.95,
+        },
     )
     .render();
     settle().await;
-    assert_eq!(find(&root, ".gauge-number").text_content().unwrap(), "50.00 %");
-    assert_eq!(find(&root, ".gauge-value").get_attribute("class").as_deref(), Some("gauge-value gauge-ok"));
-    assert_eq!(find(&root, "desc").text_content().unwrap(), "4.0 GiB of 8.0 GiB quota (50.00 %)");
+    assert_eq!(
+        find(&root, ".gauge-number").text_content().unwrap(),
+        "50.00 %"
+    );
+    assert_eq!(
+        find(&root, ".gauge-value")
+            .get_attribute("class")
+            .as_deref(),
+        Some("gauge-value gauge-ok")
+    );
+    assert_eq!(
+        find(&root, "desc").text_content().unwrap(),
+        "4.0 GiB of 8.0 GiB quota (50.00 %)"
+    );
 
     let root = mount();
     let verb = |verb: &str, p99: Option<f64>| VerbLatency {
@@ -226,7 +308,9 @@ async fn charts_draw_the_numbers() {
     };
     yew::Renderer::<VerbLatencyChart>::with_root_and_props(
         root.clone(),
-        cpguard_viewer::charts::latency::Props { verbs: vec![verb("GET", Some(0.5)), verb("LIST", None)] },
+        cpguard_viewer::charts::latency::Props {
+            verbs: vec![verb("GET", Some(0.5)), verb("LIST", None)],
+        },
     )
     .render();
     settle().await;
