@@ -292,6 +292,26 @@ await test('narrow window and keyboard focus', async () => {
   await page.context().close();
 });
 
+await test('settings are remembered in this browser, inputs are not', async () => {
+  const page = await open();
+  await page.goto(origin + '/');
+  await page.click('#settings summary');
+  await page.fill('#setting-errorRatio', '0.05');
+  await page.press('#setting-errorRatio', 'Tab');
+  await page.fill('#cluster', 'kind: List\nitems: []\n');
+  await page.reload();
+  await page.click('#settings summary');
+  assert.equal(await page.inputValue('#setting-errorRatio'), '0.05');
+  assert.equal(await page.inputValue('#cluster'), '');
+  const stored = await page.evaluate(() => Object.keys(localStorage));
+  assert.deepEqual(stored, ['cpguard.settings']);
+  await page.click('#settings-reset');
+  assert.equal(await page.inputValue('#setting-errorRatio'), '0.01');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  noNetwork(page);
+  await page.context().close();
+});
+
 await test('bundle budget: the wasm is at most 400 KB compressed', async () => {
   const script = readFileSync(join(root, 'dist/cpguard-viewer_bg.wasm.js'), 'utf8');
   const wasm = Buffer.from(script.match(/atob\("([^"]+)"\)/)[1], 'base64');

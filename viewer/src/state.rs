@@ -131,6 +131,24 @@ pub fn default_config() -> serde_json::Value {
     serde_json::to_value(Config::default()).unwrap_or_default()
 }
 
+/// Where the page remembers the settings (this browser's localStorage; inputs are never stored).
+pub const SETTINGS_KEY: &str = "cpguard.settings";
+
+impl State {
+    /// A fresh page with the settings saved by an earlier visit, when they still make a
+    /// `Config` (a newer or older page may have other keys); else the defaults.
+    pub fn with_saved_settings(saved: Option<serde_json::Value>) -> State {
+        let config = saved
+            .and_then(|v| serde_json::from_value::<Config>(v).ok())
+            .and_then(|c| serde_json::to_value(c).ok())
+            .unwrap_or_else(default_config);
+        State {
+            config,
+            ..State::default()
+        }
+    }
+}
+
 impl Default for State {
     fn default() -> State {
         State {
@@ -399,5 +417,150 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         Rc::new(Rc::unwrap_or_clone(self).apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running(id: u32) -> State {
+        State::default().apply(Action::Started { id, at_ms: 100.0 })
+    }
+
+    #[test]
+    fn progress_and_results_of_other_jobs_are_ignored() {
+        let s = running(2).apply(Action::Progress {
+            id: 1,
+            stage: "old".to_owned(),
+        });
+        assert_eq!(
+            s.status,
+            Status::Running {
+                id: 2,
+                stage: "Starting the analysis".to_owned(),
+                started_ms: 100.0
+            }
+        );
+        let s = s.apply(Action::Progress {
+            id: 2,
+            stage: "Parsing the metrics dump".to_owned(),
+        });
+        assert!(
+            matches!(&s.status, Status::Running { stage, .. } if stage == "Parsing the metrics dump")
+        );
+        let s = s.apply(Action::Finished {
+            id: 1,
+            outcome: Outcome::Failed("stale".to_owned()),
+            at_ms: 200.0,
+        });
+        assert!(s.is_running());
+        assert_eq!(s.next_id, 3);
+    }
+
+    #[test]
+    fn a_result_is_kept_with_its_time_and_a_failure_says_why() {
+        let json = cpguard_core::render::json(&Report::default());
+        let s = running(1).apply(Action::Finished {
+            id: 1,
+            outcome: Outcome::Done {
+                json: json.clone(),
+                markdown: "# md".to_owned(),
+                excerpts: Vec::new(),
+                worker_ms: 40.0,
+            },
+            at_ms: 350.0,
+        });
+        assert_eq!(s.status, Status::Idle);
+        let loaded = s.loaded.clone().unwrap();
+        assert_eq!(
+            (&*loaded.json, loaded.total_ms, loaded.worker_ms),
+            (json.as_str(), 250.0, 40.0)
+        );
+        assert_eq!(
+            s.notice.as_deref(),
+            Some("Analysis done in 250 ms: 0 findings")
+        );
+        let s = s
+            .apply(Action::Started { id: 2, at_ms: 0.0 })
+            .apply(Action::Finished {
+                id: 2,
+                outcome: Outcome::Failed(
+                    "a later metrics dump needs the earlier one too".to_owned(),
+                ),
+                at_ms: 1.0,
+            });
+        assert_eq!(
+            s.status,
+            Status::Failed("a later metrics dump needs the earlier one too".to_owned())
+        );
+        // The earlier report stays on the page.
+        assert_eq!(s.loaded, Some(loaded));
+        let s = running(3).apply(Action::Finished {
+            id: 3,
+            outcome: Outcome::Done {
+                json: "{".to_owned(),
+                markdown: String::new(),
+                excerpts: Vec::new(),
+                worker_ms: 0.0,
+            },
+            at_ms: 1.0,
+        });
+        assert!(
+            matches!(&s.status, Status::Failed(m) if m.starts_with("the worker's report is unreadable: EOF"))
+        );
+    }
+
+    #[test]
+    fn cancel_stops_only_a_running_job() {
+        let s = running(1).apply(Action::Cancel);
+        assert_eq!(
+            (s.status.clone(), s.notice.as_deref()),
+            (Status::Idle, Some("Analysis cancelled"))
+        );
+        let idle = State::default().apply(Action::Cancel);
+        assert_eq!(idle.notice, None);
+    }
+
+    #[test]
+    fn the_sample_fills_all_three_inputs_ten_minutes_apart() {
+        let s = State::default().apply(Action::LoadSample);
+        assert_eq!(&*s.metrics.text, sample::METRICS);
+        assert_eq!(&*s.cluster.text, sample::CLUSTER);
+        assert_eq!(
+            (
+                s.metrics.taken_at.as_str(),
+                s.metrics_later.taken_at.as_str()
+            ),
+            ("2026-11-27T12:00:00Z", "2026-11-27T12:10:00Z")
+        );
+        let s = s.apply(Action::Clear(Slot::MetricsLater));
+        assert!(s.metrics_later.is_empty() && s.metrics_later.taken_at.is_empty());
+    }
+
+    #[test]
+    fn saved_settings_come_back_unless_they_no_longer_fit() {
+        let mut saved = default_config();
+        saved["errorRatio"] = serde_json::json!(0.05);
+        let s = State::with_saved_settings(Some(saved.clone()));
+        assert_eq!(s.config, saved);
+        let s = State::with_saved_settings(Some(serde_json::json!({"removedKey": 1})));
+        assert_eq!(s.config, default_config());
+        // Older pages saved fewer keys: the rest are the defaults.
+        let s = State::with_saved_settings(Some(serde_json::json!({"errorRatio": 0.05})));
+        assert_eq!(s.config, saved);
+    }
+
+    #[test]
+    fn settings_are_set_by_path_and_reset() {
+        let s = State::default().apply(Action::SetSetting(
+            vec!["webhookSettings".to_owned(), "maxTimeoutSeconds".to_owned()],
+            serde_json::json!(5),
+        ));
+        assert_eq!(
+            s.config["webhookSettings"]["maxTimeoutSeconds"],
+            serde_json::json!(5)
+        );
+        assert_eq!(s.apply(Action::ResetSettings).config, default_config());
     }
 }

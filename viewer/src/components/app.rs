@@ -15,7 +15,8 @@ use crate::charts::objects::ObjectCounts;
 use crate::charts::skew::VersionSkew;
 use crate::charts::webhooks::WebhookLatencyChart;
 use crate::model;
-use crate::state::{Action, Slot, State, Status};
+use crate::state::{Action, Slot, State, Status, SETTINGS_KEY};
+use gloo::storage::{LocalStorage, Storage};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -27,7 +28,17 @@ const LATER_HINT: &str =
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(|| {
+        State::with_saved_settings(LocalStorage::get::<serde_json::Value>(SETTINGS_KEY).ok())
+    });
+    // Settings are remembered in this browser (defaults are not stored).
+    use_effect_with(state.config.clone(), |config| {
+        if *config == crate::state::default_config() {
+            LocalStorage::delete(SETTINGS_KEY);
+        } else {
+            let _ = LocalStorage::set(SETTINGS_KEY, config);
+        }
+    });
     let bridge: Rc<RefCell<Option<Rc<RefCell<Bridge>>>>> = use_mut_ref(|| None);
 
     let on_event = {

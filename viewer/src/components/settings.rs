@@ -122,7 +122,7 @@ pub fn settings(props: &Props) -> Html {
     html! {
         <details class="settings" id="settings">
             <summary>{"Settings: thresholds and the policies' settings"}</summary>
-            <p class="hint">{"The same keys as "}<code>{"cpguard analyze --config"}</code>{" (thresholds) and the two Kubewarden policies' settings. Lists are comma-separated; an empty number means unset."}</p>
+            <p class="hint">{"The same keys as "}<code>{"cpguard analyze --config"}</code>{" (thresholds) and the two Kubewarden policies' settings. Lists are comma-separated; an empty number means unset. Changed settings are remembered in this browser."}</p>
             <div class="settings-grid">{ fields(&props.config, &[], &props.dispatch) }</div>
             <button class="small" onclick={reset} id="settings-reset">{"Reset to defaults"}</button>
         </details>
