@@ -46,6 +46,10 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   }
 });
+server.on('error', (e) => {
+  console.error(`serve.mjs: cannot serve on 127.0.0.1:${port}: ${e.message}${e.code === 'EADDRINUSE' ? ' (another server is there: stop it, or pass --port)' : ''}`);
+  process.exit(1);
+});
 server.listen(port, '127.0.0.1', () => {
   console.log(`cpguard viewer: http://127.0.0.1:${server.address().port}/ (serving ${root}; Ctrl-C stops)`);
 });
