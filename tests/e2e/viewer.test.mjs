@@ -81,6 +81,14 @@ async function analyze(page) {
   return Date.now() - t0;
 }
 
+/// The page's own account: "analysed in X (Y in the worker)" (click to result, and analyze itself).
+async function pageTimes(page) {
+  const facts = await page.textContent('#facts');
+  const m = facts.match(/analysed in ([0-9.]+ m?s) \(([0-9.]+ m?s) in the worker\)/);
+  assert.ok(m, facts);
+  return { pageSays: m[1], workerSays: m[2] };
+}
+
 async function counts(page) {
   const n = async (s) => Number(await page.textContent(`#count-${s} strong`));
   return { critical: await n('critical'), warning: await n('warning'), info: await n('info') };
@@ -181,6 +189,7 @@ if (!existsSync(realDump)) {
     const json = runCli(['--metrics', realDump, '--taken-at', TAKEN, '--format', 'json'], { cluster: risky });
     const md = runCli(['--metrics', realDump, '--taken-at', TAKEN, '--format', 'markdown'], { cluster: risky });
     timings.realDump.cliMs = Math.round(json.ms);
+    Object.assign(timings.realDump, await pageTimes(page));
     const expected = JSON.parse(json.stdout);
     assert.deepEqual(await counts(page), cliCounts(expected));
     const rows = await page.locator('#findings-table tbody tr').allTextContents();
@@ -239,6 +248,7 @@ if (!existsSync(realDump)) {
     const { ms } = runCli(['--metrics', big, '--format', 'json']);
     timings.bigDump = { bytes: Buffer.byteLength(parts.join('')), viewerMs, cliMs: Math.round(ms),
       slowestMainThreadRoundTripMs: slowest, longestMainThreadTaskMs: Math.round(Math.max(0, ...longTasks)) };
+    Object.assign(timings.bigDump, await pageTimes(page));
     assert.ok(slowest < 1000, `the page froze for ${slowest} ms`);
     assert.match(await page.textContent('#facts'), /samples/);
     // Cancel: a second run stops at once and the previous report stays.

@@ -56,6 +56,17 @@ pub fn app() -> Html {
         })
     };
 
+    // Start the worker once the page has rendered, so it has compiled the wasm by the first Analyze.
+    {
+        let bridge = bridge.clone();
+        let on_event = on_event.clone();
+        use_effect_with((), move |()| {
+            if bridge.borrow().is_none() {
+                *bridge.borrow_mut() = Bridge::spawn(on_event).ok();
+            }
+        });
+    }
+
     let analyze = {
         let state = state.clone();
         let bridge = bridge.clone();
