@@ -61,9 +61,13 @@ pub fn app() -> Html {
         let bridge = bridge.clone();
         let on_event = on_event.clone();
         use_effect_with((), move |()| {
-            if bridge.borrow().is_none() {
-                *bridge.borrow_mut() = Bridge::spawn(on_event).ok();
-            }
+            // A moment after the first paint, not during it.
+            let start = gloo::timers::callback::Timeout::new(200, move || {
+                if bridge.borrow().is_none() {
+                    *bridge.borrow_mut() = Bridge::spawn(on_event).ok();
+                }
+            });
+            move || drop(start)
         });
     }
 
