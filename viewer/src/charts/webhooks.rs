@@ -11,6 +11,8 @@ use yew::prelude::*;
 pub struct Props {
     pub webhooks: Vec<WebhookLatency>,
     pub default_timeout: f64,
+    /// ADM001's share of the timeout: bars at or above it are drawn as findings.
+    pub fraction: f64,
 }
 
 const ROW: f64 = 20.0;
@@ -52,7 +54,7 @@ pub fn webhook_latency(props: &Props) -> Html {
                     let y = 20.0 + ROW * i as f64;
                     let p99 = w.p99.unwrap_or(0.0);
                     let t = timeout(w);
-                    let near = p99 >= 0.5 * t;
+                    let near = p99 >= props.fraction * t;
                     html! {
                         <g>
                             <text x={at(LABEL - 8.0)} y={at(y + 11.0)} text-anchor="end" class="label">

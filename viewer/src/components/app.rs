@@ -229,7 +229,7 @@ fn report_view(state: &UseReducerHandle<State>) -> Html {
                         <ObjectCounts objects={m.objects.clone()} warn={config.object_count_warn} />
                     }
                     if !m.webhooks.is_empty() {
-                        <WebhookLatencyChart webhooks={m.webhooks.clone()} default_timeout={config.webhook_timeout_seconds} />
+                        <WebhookLatencyChart webhooks={m.webhooks.clone()} default_timeout={config.webhook_timeout_seconds} fraction={config.webhook_timeout_fraction} />
                     }
                 }
                 if let Some(c) = &report.cluster {
