@@ -3,22 +3,8 @@
 use crate::checks::{Severity, REGISTRY};
 use crate::cluster::report::ClusterReport;
 use crate::format;
-use crate::report::{Evidence, Finding, MetricsReport, Report, Window};
+use crate::report::{Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
-
-fn evidence_line(e: &Evidence) -> String {
-    match e {
-        Evidence::Object { object, path } => format!("{object} {path}"),
-        Evidence::Metric {
-            metric,
-            labels,
-            value,
-        } => {
-            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-            format!("{metric}{{{}}} = {value}", labels.join(","))
-        }
-    }
-}
 
 fn window_words(window: Option<&Window>) -> String {
     match window {
@@ -224,7 +210,7 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(out, "  {:<8} {}", f.check, f.title);
             let _ = writeln!(out, "           {}", f.message);
             for e in f.evidence.iter().take(5) {
-                let _ = writeln!(out, "           evidence: {}", evidence_line(e));
+                let _ = writeln!(out, "           evidence: {}", e.line());
             }
             let _ = writeln!(out, "           fix: {}", f.remediation);
         }
@@ -295,7 +281,7 @@ pub fn markdown(report: &Report) -> String {
                 f.message
             );
             for e in &f.evidence {
-                let _ = writeln!(out, "- `{}`", evidence_line(e));
+                let _ = writeln!(out, "- `{}`", e.line());
             }
             let _ = writeln!(
                 out,

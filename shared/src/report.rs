@@ -40,6 +40,28 @@ impl Evidence {
             value,
         }
     }
+
+    /// What it points at: the object, or the series as Prometheus writes it (`metric{k="v"}`,
+    /// bare `metric` without labels).
+    pub fn subject(&self) -> String {
+        match self {
+            Evidence::Object { object, .. } => object.clone(),
+            Evidence::Metric { metric, labels, .. } if labels.is_empty() => metric.clone(),
+            Evidence::Metric { metric, labels, .. } => {
+                let labels: Vec<String> =
+                    labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                format!("{metric}{{{}}}", labels.join(","))
+            }
+        }
+    }
+
+    /// One line: `Pod/ns/name spec.path`, or `metric{k="v"} = 1.5`.
+    pub fn line(&self) -> String {
+        match self {
+            Evidence::Object { object, path } => format!("{object} {path}"),
+            Evidence::Metric { value, .. } => format!("{} = {value}", self.subject()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -194,6 +216,25 @@ mod tests {
         let back: Report = serde_json::from_str(&json).unwrap();
         assert_eq!(back, report);
         assert_eq!(crate::render::json(&back), json);
+    }
+
+    #[test]
+    fn evidence_reads_like_prometheus() {
+        let labelled = Evidence::metric("up", &[("job", "api"), ("code", "5\"x")], 1.5);
+        assert_eq!(labelled.subject(), r#"up{code="5\"x",job="api"}"#);
+        assert_eq!(labelled.line(), r#"up{code="5\"x",job="api"} = 1.5"#);
+        assert_eq!(Evidence::metric("up", &[], 0.0).line(), "up = 0");
+        let object = Evidence::Object {
+            object: "Pod/ns/p".to_owned(),
+            path: "spec.securityContext".to_owned(),
+        };
+        assert_eq!(
+            (object.subject(), object.line()),
+            (
+                "Pod/ns/p".to_owned(),
+                "Pod/ns/p spec.securityContext".to_owned()
+            )
+        );
     }
 
     #[test]

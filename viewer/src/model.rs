@@ -29,18 +29,11 @@ pub fn counts(report: &Report) -> Counts {
 
 /// What a finding is about, for the table: the object, or the metric and its labels.
 pub fn subject(finding: &Finding) -> String {
-    match finding.evidence.first() {
-        Some(Evidence::Object { object, .. }) => object.clone(),
-        Some(Evidence::Metric { metric, labels, .. }) => {
-            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-            if labels.is_empty() {
-                metric.clone()
-            } else {
-                format!("{metric}{{{}}}", labels.join(","))
-            }
-        }
-        None => String::new(),
-    }
+    finding
+        .evidence
+        .first()
+        .map(Evidence::subject)
+        .unwrap_or_default()
 }
 
 /// The findings the table shows: the severities switched on, and the search text (any case)

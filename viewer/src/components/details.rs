@@ -16,14 +16,7 @@ fn evidence(e: &Evidence) -> Html {
         Evidence::Object { object, path } => html! {
             <li><code>{object.clone()}</code>{" at "}<code>{path.clone()}</code></li>
         },
-        Evidence::Metric {
-            metric,
-            labels,
-            value,
-        } => {
-            let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-            html! { <li><code>{format!("{metric}{{{}}} = {value}", labels.join(","))}</code></li> }
-        }
+        Evidence::Metric { .. } => html! { <li><code>{e.line()}</code></li> },
     }
 }
 
