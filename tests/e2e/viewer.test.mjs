@@ -299,6 +299,22 @@ await test('file picker, diagnostics with line numbers, jump to the line, drag a
   await page.context().close();
 });
 
+await test('a worker that cannot load is reported, and the next Analyze starts a new one', async () => {
+  const page = await open();
+  let blocked = true;
+  await page.route('**/worker.js', (route) => (blocked ? route.fulfill({ status: 404, body: 'gone' }) : route.continue()));
+  await page.goto(origin + '/');
+  await page.click('#sample');
+  await page.waitForSelector('#error', { timeout: 10_000 });
+  assert.match(await page.textContent('#error'), /^Could not analyse the inputs\. The analysis worker stopped: /);
+  blocked = false;
+  await analyze(page);
+  assert.ok(await page.$('#findings-table'));
+  page.seen.errors = page.seen.errors.filter((e) => !e.includes('404'));
+  noNetwork(page);
+  await page.context().close();
+});
+
 await test('narrow window and keyboard focus', async () => {
   const page = await open({ width: 420, height: 900 });
   await page.goto(origin + '/');

@@ -184,9 +184,11 @@ pub struct Bridge {
     ready: bool,
     queue: Vec<JsValue>,
     running: Option<u32>,
+    /// Why the worker died (it failed to load, or trapped), once it has.
+    failed: Option<String>,
     // Kept alive for as long as the worker may call them.
     onmessage_closure: Option<Closure<dyn FnMut(MessageEvent)>>,
-    onerror_closure: Option<Closure<dyn FnMut(ErrorEvent)>>,
+    onerror_closure: Option<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
 impl std::fmt::Debug for Bridge {
@@ -218,6 +220,7 @@ impl Bridge {
             ready: false,
             queue: Vec::new(),
             running: None,
+            failed: None,
             onmessage_closure: None,
             onerror_closure: None,
         }));
@@ -235,16 +238,24 @@ impl Bridge {
             }
         });
         let weak: Weak<RefCell<Bridge>> = Rc::downgrade(&bridge);
-        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+        // A script error in the worker is an ErrorEvent; a worker script that fails to load
+        // fires a plain Event.
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             e.prevent_default();
-            let running = weak.upgrade().and_then(|b| b.borrow().running);
+            let message = match e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message) {
+                Some(m) if !m.is_empty() => m,
+                _ => "its script could not be loaded".to_owned(),
+            };
+            let message = format!("The analysis worker stopped: {message}");
+            let running = weak.upgrade().and_then(|b| {
+                let mut b = b.borrow_mut();
+                b.failed = Some(message.clone());
+                b.running.take()
+            });
             if let Some(id) = running {
                 on_event.emit(WorkerEvent::Finished {
                     id,
-                    outcome: Outcome::Failed(format!(
-                        "The analysis worker stopped: {}",
-                        e.message()
-                    )),
+                    outcome: Outcome::Failed(message),
                 });
             }
         });
@@ -265,7 +276,12 @@ impl Bridge {
         }
     }
 
+    /// Hands `job` to the worker (or queues it until the worker is ready); refused when the
+    /// worker has died, so the page can start a new one.
     pub fn send(&mut self, job: &JobSpec) -> Result<(), String> {
+        if let Some(failed) = &self.failed {
+            return Err(failed.clone());
+        }
         let message = job_message(job);
         self.running = Some(job.id);
         if self.ready {
@@ -274,6 +290,11 @@ impl Bridge {
             self.queue.push(message);
             Ok(())
         }
+    }
+
+    /// Whether the worker has died; its jobs are refused.
+    pub fn is_dead(&self) -> bool {
+        self.failed.is_some()
     }
 
     /// Stops the worker at once, mid-analysis if need be (the only way to cancel wasm).

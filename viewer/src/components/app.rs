@@ -86,7 +86,8 @@ pub fn app() -> Html {
                     old.borrow().terminate();
                 }
             }
-            let existing = bridge.borrow().clone();
+            // A worker that died (failed to load, or trapped) is replaced by a fresh one.
+            let existing = bridge.borrow().clone().filter(|b| !b.borrow().is_dead());
             let handle = match existing {
                 Some(b) => b,
                 None => match Bridge::spawn(on_event.clone()) {
