@@ -56,7 +56,7 @@ policies: deps
 	$(CARGO) build --locked --target $(WASM_TARGET) --profile policy -p unsafe-sysctls-policy -p webhook-guard-policy
 	$(CARGO) build --locked -p cpguard-annotate
 	@for p in $(POLICIES); do \
-	  ./target/debug/cpguard-annotate $(POLICY_OUT)/$${p//-/_}_policy.wasm policies/$$p/metadata.yml policies/$$p/annotated-policy.wasm || exit 1; \
+	  ./target/debug/cpguard-annotate -u policies/$$p/README.md $(POLICY_OUT)/$${p//-/_}_policy.wasm policies/$$p/metadata.yml policies/$$p/annotated-policy.wasm || exit 1; \
 	done
 
 ## serve: builds the policies and the viewer, then serves the viewer on http://127.0.0.1:8080.

@@ -1,15 +1,21 @@
-//! `cpguard-annotate POLICY.wasm METADATA.yml OUT.wasm`: what `kwctl annotate` does, without kwctl.
+//! `cpguard-annotate [-u README.md] POLICY.wasm METADATA.yml OUT.wasm`: what `kwctl annotate`
+//! does, without kwctl.
 //!
 //! It reads the policy's `metadata.yml`, checks it the way Kubewarden's policy-evaluator does,
 //! sets `protocolVersion: "v1"`, and writes the module with the metadata as camelCase JSON in
 //! the custom section `io.kubewarden.metadata` (replacing any earlier one). policy-server and
-//! kwctl read exactly that section when they load a policy.
+//! kwctl read exactly that section when they load a policy. With `-u`/`--usage-path`, the
+//! file's text becomes the `io.kubewarden.policy.usage` annotation, as `kwctl annotate -u`
+//! does (Artifact Hub and `kwctl inspect` show it). Metadata that still carries the legacy
+//! boolean `contextAware` (kwctl before `contextAwareResources`) is accepted; the key is not
+//! written back.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 const SECTION: &str = "io.kubewarden.metadata";
+const USAGE: &str = "io.kubewarden.policy.usage";
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -42,6 +48,9 @@ struct Metadata {
     background_audit: bool,
     #[serde(default)]
     context_aware_resources: Vec<ContextAwareResource>,
+    /// The legacy form of `contextAwareResources` (a bare flag); read, never written.
+    #[serde(default, skip_serializing)]
+    context_aware: Option<bool>,
     execution_mode: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     policy_type: Option<String>,
@@ -99,6 +108,11 @@ fn check(metadata: &Metadata) -> Vec<String> {
                 problems.push(format!("rules[{i}].operations: unknown operation {op:?}"));
             }
         }
+    }
+    if metadata.context_aware == Some(true) && metadata.context_aware_resources.is_empty() {
+        problems.push(
+            "contextAware: true (the legacy key) grants nothing today: list the resources the policy reads in contextAwareResources".to_owned(),
+        );
     }
     if !["kubewarden-wapc", "opa", "gatekeeper", "wasi"].contains(&metadata.execution_mode.as_str())
     {
@@ -195,14 +209,41 @@ fn annotate(module: &[u8], data: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Splits `-u PATH` / `--usage-path PATH` from the positional arguments.
+fn parse_args(args: &[String]) -> Result<(Option<&str>, Vec<&str>), String> {
+    let mut usage = None;
+    let mut positional = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-u" | "--usage-path" => {
+                usage = Some(
+                    it.next()
+                        .ok_or_else(|| format!("{arg} needs a file (the policy's README)"))?
+                        .as_str(),
+                );
+            }
+            other => positional.push(other),
+        }
+    }
+    Ok((usage, positional))
+}
+
+const USAGE_LINE: &str = "usage: cpguard-annotate [-u README.md] POLICY.wasm METADATA.yml OUT.wasm";
+
 fn run(args: &[String]) -> Result<String, String> {
-    let [wasm, metadata_path, out] = args else {
-        return Err("usage: cpguard-annotate POLICY.wasm METADATA.yml OUT.wasm".to_owned());
+    let (usage, positional) = parse_args(args)?;
+    let [wasm, metadata_path, out] = positional.as_slice() else {
+        return Err(USAGE_LINE.to_owned());
     };
     let text =
         std::fs::read_to_string(metadata_path).map_err(|e| format!("{metadata_path}: {e}"))?;
     let mut metadata: Metadata =
         serde_yaml_ng::from_str(&text).map_err(|e| format!("{metadata_path}: {e}"))?;
+    if let Some(path) = usage {
+        let readme = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        metadata.annotations.insert(USAGE.to_owned(), readme);
+    }
     let problems = check(&metadata);
     if !problems.is_empty() {
         return Err(format!("{metadata_path}:\n  {}", problems.join("\n  ")));
@@ -256,6 +297,56 @@ mod tests {
             annotate(b"nope", b"").err().as_deref(),
             Some("not a wasm module: too short")
         );
+    }
+
+    #[test]
+    fn legacy_context_aware_is_read_and_not_written() {
+        let yaml = "rules:\n- apiGroups: ['']\n  apiVersions: [v1]\n  resources: [pods]\n  operations: [CREATE]\nannotations: {}\nmutating: false\ncontextAware: false\nexecutionMode: kubewarden-wapc\n";
+        let metadata: Metadata = serde_yaml_ng::from_str(yaml).unwrap();
+        assert_eq!(metadata.context_aware, Some(false));
+        let json = serde_json::to_value(&metadata).unwrap();
+        assert!(json.get("contextAware").is_none(), "{json}");
+        assert_eq!(json["contextAwareResources"], serde_json::json!([]));
+        let legacy_true: Metadata =
+            serde_yaml_ng::from_str(&yaml.replace("contextAware: false", "contextAware: true"))
+                .unwrap();
+        assert!(check(&legacy_true).contains(&"contextAware: true (the legacy key) grants nothing today: list the resources the policy reads in contextAwareResources".to_owned()));
+    }
+
+    #[test]
+    fn usage_path_puts_the_readme_into_the_usage_annotation() {
+        let dir = std::env::temp_dir().join(format!("cpguard-annotate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../webhook-guard");
+        let wasm = dir.join("in.wasm");
+        std::fs::write(&wasm, b"\0asm\x01\0\0\0").unwrap();
+        let out = dir.join("out.wasm");
+        let arg = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+        let args = [
+            "-u".to_owned(),
+            arg(&root.join("README.md")),
+            arg(&wasm),
+            arg(&root.join("metadata.yml")),
+            arg(&out),
+        ];
+        run(&args).unwrap();
+        let bytes = std::fs::read(&out).unwrap();
+        let section = wasmparser::Parser::new(0)
+            .parse_all(&bytes)
+            .find_map(|p| match p {
+                Ok(wasmparser::Payload::CustomSection(r)) if r.name() == SECTION => {
+                    Some(serde_json::from_slice::<serde_json::Value>(r.data()).unwrap())
+                }
+                _ => None,
+            })
+            .unwrap();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        assert_eq!(section["annotations"][USAGE], readme.as_str());
+        assert_eq!(
+            run(&["-u".to_owned()]).unwrap_err(),
+            "-u needs a file (the policy's README)"
+        );
+        assert_eq!(run(&[]).unwrap_err(), USAGE_LINE);
     }
 
     #[test]
