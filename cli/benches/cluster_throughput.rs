@@ -70,6 +70,41 @@ fn generate() -> Value {
     json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items})
 }
 
+/// PolicyReports as `kubectl get policyreports -A -o yaml` prints them: `per_resource` reports
+/// in the audit scanner's shape (one per resource, one result each), or one report (older
+/// Kyverno's per-namespace shape) holding `per_resource` results.
+fn policy_reports(per_resource: usize, one_report: bool) -> Value {
+    let result = |i: usize| {
+        let failed = i % 10 == 0;
+        let mut r = json!({"source": "kubewarden", "policy": "clusterwide-unsafe-sysctls", "result": if failed { "fail" } else { "pass" },
+            "scored": true, "resourceSelector": {}, "timestamp": {"seconds": 1_764_410_400 + i, "nanos": 0},
+            "properties": {"validating": "true", "policy-uid": "0b9c4d1e-7f2a-4c3b-9d8e-1a2b3c4d5e6f", "policy-resource-version": "4211"}});
+        if failed {
+            r["message"] = json!("SYS001 spec.securityContext.sysctls[0]: kernel.shm_next_id is not a safe sysctl (Pod Security Standards baseline, v1.32)");
+        }
+        r
+    };
+    let uid = |i: usize| format!("{i:08x}-0b5e-4c1a-9d2e-{i:012x}");
+    let scope = |i: usize| json!({"apiVersion": "v1", "kind": "Pod", "name": format!("app-{i}"), "namespace": format!("team-{}", i % 40), "uid": uid(i), "resourceVersion": "1000"});
+    let items: Vec<Value> = if one_report {
+        let results: Vec<Value> = (0..per_resource)
+            .map(|i| {
+                let mut r = result(i);
+                r["resources"] = json!([scope(i)]);
+                r
+            })
+            .collect();
+        vec![json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport", "metadata": {"name": "polr-ns-team-0", "namespace": "team-0"}, "results": results, "summary": {"pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0}})]
+    } else {
+        (0..per_resource)
+            .map(|i| json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
+                "metadata": {"name": uid(i), "namespace": format!("team-{}", i % 40), "labels": {"app.kubernetes.io/managed-by": "kubewarden"}},
+                "scope": scope(i), "results": [result(i)], "summary": {"pass": 1, "fail": 0, "warn": 0, "error": 0, "skip": 0}}))
+            .collect()
+    };
+    json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items})
+}
+
 fn row(what: &str, bytes: usize, (seconds, peak): (f64, usize)) {
     println!(
         "  {what:<44} {:>9.1} ms {:>8.1} MB/s   peak heap {:>6.1} MB ({:.2}× input)",
@@ -119,6 +154,19 @@ fn main() {
         yaml_text.len(),
         measure(5, || analyze("bench.yaml", &yaml_text)),
     );
+    for (what, one_report) in [
+        ("10,000 PolicyReports (audit scanner), YAML", false),
+        ("1 PolicyReport of 10,000 results, YAML", true),
+    ] {
+        let yaml = serde_saphyr::to_string(&policy_reports(10_000, one_report)).unwrap();
+        let report = analyze("reports.yaml", &yaml);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+        assert_eq!(
+            report.findings.iter().filter(|f| f.check == "POL001").count(),
+            1000
+        );
+        row(what, yaml.len(), measure(5, || analyze("reports.yaml", &yaml)));
+    }
     println!("YAML libraries, decoding the same views (cpguard_core::cluster::Object), whole List as one document:");
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = usize::MAX;

@@ -514,3 +514,78 @@ fn cluster_with_metrics_takes_the_control_plane_version_from_the_dump() {
         serde_json::json!({"object": "Node/old-node", "path": "status.nodeInfo.kubeletVersion"})
     );
 }
+
+/// Issue 9: what `kubectl get policyreports,clusterpolicyreports -A -o yaml` printed (the
+/// audit scanner's shape, generated from the built policies by `tests/tests/policy_reports.rs`,
+/// and Kyverno's) is cluster input: each fail a POL001 finding naming its engine, the summary
+/// saying how many resources were audited and when.
+#[test]
+fn policy_reports_are_cluster_input() {
+    let out = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/cluster.yaml",
+            "--cluster",
+            "shared/samples/policyreports.yaml",
+            "--cluster",
+            "shared/samples/policyreports-kyverno.yaml",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("           source: kyverno\n")
+            && text.contains("           source: kubewarden\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Pod/shop/checkout-7d9f8b6c5-x2x4k: kyverno policy require-run-as-nonroot/run-as-non-root fails it: validation error: Running as root is not allowed."),
+        "{text}"
+    );
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("cluster policies ("))
+        .unwrap_or_else(|| panic!("no summary line in {text}"));
+    assert!(
+        summary.starts_with("cluster policies (kubewarden, kyverno) audited "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(" between 2025-11-29T09:55:00Z and "),
+        "{summary}"
+    );
+    let json = cpguard(
+        &[
+            "analyze",
+            "--cluster",
+            "shared/samples/policyreports-kyverno.yaml",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let summary = &report["cluster"]["policy_reports"];
+    assert_eq!(
+        (
+            summary["reports"].as_u64(),
+            summary["resources"].as_u64(),
+            summary["fail"].as_u64(),
+            summary["pass"].as_u64()
+        ),
+        (Some(2), Some(3), Some(2), Some(1))
+    );
+    let sources: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["source"].as_str().unwrap_or("cpguard"))
+        .collect();
+    assert_eq!(sources, ["kyverno", "kyverno", "kyverno"]);
+}

@@ -181,6 +181,9 @@ fn cluster_text(out: &mut String, c: &ClusterReport) {
             c.services.total, c.services.headless, c.services.external_name
         );
     }
+    if let Some(p) = &c.policy_reports {
+        let _ = writeln!(out, "{}", p.line());
+    }
     if !c.webhooks.is_empty() {
         let _ = writeln!(out, "admission webhooks:");
         for w in &c.webhooks {
@@ -209,6 +212,9 @@ pub fn text(report: &Report) -> String {
         for f in group {
             let _ = writeln!(out, "  {:<8} {}", f.check, f.title);
             let _ = writeln!(out, "           {}", f.message);
+            if let Some(source) = &f.source {
+                let _ = writeln!(out, "           source: {source}");
+            }
             for e in f.evidence.iter().take(5) {
                 let _ = writeln!(out, "           evidence: {}", e.line());
             }
@@ -260,6 +266,9 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
+    if let Some(p) = report.cluster.as_ref().and_then(|c| c.policy_reports.as_ref()) {
+        let _ = writeln!(out, "\n- {}", md_escape(&p.line()));
+    }
     if !report.findings.is_empty() {
         out.push_str("\n| severity | check | finding |\n|---|---|---|\n");
         for f in &report.findings {
@@ -280,6 +289,9 @@ pub fn markdown(report: &Report) -> String {
                 f.severity.as_str(),
                 f.message
             );
+            if let Some(source) = &f.source {
+                let _ = writeln!(out, "Source: {source}\n");
+            }
             for e in &f.evidence {
                 let _ = writeln!(out, "- `{}`", e.line());
             }

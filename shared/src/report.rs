@@ -73,6 +73,10 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     pub remediation: Cow<'static, str>,
     pub reference: Cow<'static, str>,
+    /// Who found it, when not cpguard's own checks: the policy engine that wrote the
+    /// PolicyReport (`kubewarden`, `kyverno`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Finding {
@@ -95,6 +99,7 @@ impl Finding {
             evidence,
             remediation: Cow::Borrowed(check.remediation),
             reference: Cow::Borrowed(check.reference),
+            source: None,
         }
     }
 }

@@ -8,6 +8,7 @@ mod client;
 mod etcd;
 pub mod network;
 pub mod objects;
+mod policyreport;
 pub mod serviceaccounts;
 mod sysctl;
 pub mod versions;
@@ -21,6 +22,7 @@ pub use client::CLI001;
 pub use etcd::{ETCD001, ETCD002, ETCD003};
 pub use network::NET001;
 pub use objects::OBJ001;
+pub use policyreport::{POL001, POL002};
 pub use serviceaccounts::SA001;
 pub use sysctl::{SYS001, SYS002, SYS003};
 pub use versions::{VER001, VER002, VER003};
@@ -74,7 +76,7 @@ pub const REGISTRY: &[&Check] = &[
     &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &VER001, &VER002, &VER003,
     &NET001, &AUTH001, &AUTH002, &AUTH003, &AUTH004, &AUTH005, &AUTH006, &SA001, &ETCD001,
     &ETCD002, &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003, &CLI001,
-    &AGG001, &OBJ001,
+    &AGG001, &OBJ001, &POL001, &POL002,
 ];
 
 /// What a metrics check reads: one dump (or the difference of two), the thresholds, and the

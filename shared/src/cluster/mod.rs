@@ -1,6 +1,7 @@
 //! Cluster exports: what `kubectl get ... -o yaml|json` produced, loaded into minimal views.
 
 mod load;
+pub mod policyreport;
 pub mod report;
 
 pub use load::{load, Loaded};
@@ -51,6 +52,10 @@ pub struct Object {
     pub items: Option<Vec<Object>>,
     /// Set when the document is `kubectl version -o json` output.
     pub server_version: Option<VersionInfo>,
+    /// A PolicyReport's (or OpenReports Report's) audited resource.
+    pub scope: Option<policyreport::ObjectReference>,
+    /// A PolicyReport's results.
+    pub results: Option<Vec<policyreport::ReportResult>>,
 }
 
 /// ConfigMaps whose data a check reads: (namespace, name).

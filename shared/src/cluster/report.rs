@@ -37,6 +37,9 @@ pub struct ClusterReport {
     pub services: ServiceCounts,
     /// kube-proxy's mode, when the dump has its ConfigMap (empty mode = iptables).
     pub kube_proxy_mode: Option<String>,
+    /// What the cluster's own policies audited, when the export has PolicyReports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_reports: Option<super::policyreport::PolicyReportSummary>,
 }
 
 fn finding(v: &Violation, object: &Object) -> Finding {
@@ -128,6 +131,10 @@ pub fn check(
     findings.extend(auth::check(objects));
     findings.extend(serviceaccounts::check(objects));
     report.kube_proxy_mode = network::proxy_mode(objects).map(|(mode, _)| mode);
+    let (mut audited, summary) = super::policyreport::check(objects);
+    super::policyreport::cross_reference(&mut findings, &mut audited);
+    findings.extend(audited);
+    report.policy_reports = summary;
     (findings, report)
 }
 

@@ -37,6 +37,9 @@ pub fn details(props: &Props) -> Html {
                 <button class="small" onclick={close} aria-label="Close the details">{"Close"}</button>
             </div>
             <p class="message" id="details-message">{f.message.clone()}</p>
+            if let Some(source) = &f.source {
+                <p id="details-source">{format!("Reported by the cluster's {source} policies (PolicyReport)")}</p>
+            }
             if !f.evidence.is_empty() {
                 <h4>{"Evidence"}</h4>
                 <ul class="evidence">{ for f.evidence.iter().map(evidence) }</ul>

@@ -49,6 +49,9 @@ pub fn summary(props: &Props) -> Html {
             "{} cluster objects",
             format::count(cl.objects as f64)
         ));
+        if let Some(p) = &cl.policy_reports {
+            facts.push(p.line());
+        }
     }
     facts.push(format!(
         "analysed in {} ({} in the worker)",
