@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn axes_stay_bounded_for_any_value() {
         assert_eq!(nice_ceiling(f64::MAX), f64::MAX);
-        assert_eq!(nice_ceiling(9e307), f64::MAX.min(1e308));
+        assert_eq!(nice_ceiling(9e307), 1e308);
         assert_eq!(nice_ceiling(f64::INFINITY), 1.0);
         assert_eq!(nice_ceiling(f64::NAN), 1.0);
         assert_eq!(log_ticks(0.001, 10.0), vec![0.001, 0.01, 0.1, 1.0, 10.0]);
@@ -411,7 +411,8 @@ mod tests {
         let wide = linear_ticks(-1, i64::from(u32::MAX));
         assert!(wide.len() <= MAX_TICKS + 1, "{wide:?}");
         assert_eq!(wide.first(), Some(&-1));
-        assert_eq!(linear_ticks(i64::MIN, i64::MAX).len(), MAX_TICKS + 1);
+        let all = linear_ticks(i64::MIN, i64::MAX);
+        assert!((2..=MAX_TICKS + 1).contains(&all.len()), "{all:?}");
         assert_eq!(linear_ticks(3, 3), vec![3]);
     }
 
