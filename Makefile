@@ -13,7 +13,7 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/viewer/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps tools node-tools browser policies viewer serve test test-browser test-e2e lint bench bench-policies bench-metrics bench-cluster clean
+.PHONY: all deps tools node-tools browser policies viewer serve test test-browser test-e2e test-serve lint bench bench-policies bench-metrics bench-cluster fuzz fuzz-tools clean
 
 all: policies viewer
 
@@ -71,8 +71,30 @@ serve: policies viewer
 ## Chromium (components, then end to end) — plus format and lint.
 test: policies viewer browser lint
 	$(CARGO) test --locked --workspace
+	node --test tests/serve/serve.test.mjs
 	$(BROWSER_TESTS)
 	$(E2E_TESTS)
+
+## test-serve: viewer/serve.mjs under hostile requests (no build needed).
+test-serve:
+	node --test tests/serve/serve.test.mjs
+
+## fuzz: coverage-guided fuzzing (cargo-fuzz, libFuzzer, nightly) of every parser and entry
+## point, FUZZ_SECONDS each (default 60), seeded from tests/hostile/. Findings land in
+## fuzz/artifacts/<target>/; add each one to tests/hostile/ so `make test` replays it.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := metrics cluster_yaml cluster_json time render viewer_model
+fuzz: fuzz-tools
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; cp -n tests/hostile/* fuzz/corpus/$$t/ 2>/dev/null; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  (cd fuzz && $(CARGO) +nightly fuzz run $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1) || exit 1; \
+	done
+
+## fuzz-tools: the nightly toolchain and cargo-fuzz (each skipped when already there).
+fuzz-tools:
+	@rustup toolchain list | grep -q '^nightly' || { echo "installing the nightly toolchain"; rustup toolchain install nightly --profile minimal; }
+	@cargo fuzz --version >/dev/null 2>&1 || { echo "installing cargo-fuzz"; $(CARGO) +nightly install cargo-fuzz --locked; }
 
 BROWSER_TESTS = CHROMEDRIVER=$$(command -v chromedriver) $(CARGO) test --locked -p cpguard-viewer --target wasm32-unknown-unknown --test browser
 E2E_TESTS = $(CARGO) build --locked --release -p cpguard-cli && node tests/e2e/viewer.test.mjs

@@ -27,23 +27,53 @@ try {
 }
 if (!csp) { console.error('serve.mjs: index.html has no Content-Security-Policy'); process.exit(1); }
 
+// The page must not be framed (clickjacking): `frame-ancestors` only works as a header, never in
+// a <meta> CSP, so it is added here.
+const headerCsp = `${csp}; frame-ancestors 'none'`;
+
+// DNS rebinding: a foreign name that resolves to 127.0.0.1 must not reach the viewer, so only
+// requests for the address we listen on are served.
+const allowedHost = (host) => {
+  const bound = server.address()?.port;
+  return [`127.0.0.1:${bound}`, `localhost:${bound}`].includes(String(host ?? '').toLowerCase());
+};
+
 const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  let file = normalize(join(root, path === '/' ? 'index.html' : path));
-  if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403).end(); return; }
   try {
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-    const body = readFileSync(file);
-    res.writeHead(200, {
-      'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-cache',
-    });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+    if (!allowedHost(req.headers.host)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('forbidden: unknown Host\n');
+      return;
+    }
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      // `GET /%` and other malformed URLs: refused, never fatal.
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request\n');
+      return;
+    }
+    let file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (path.includes('\0') || (file !== root && !file.startsWith(root + sep))) { res.writeHead(403).end(); return; }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      const body = readFileSync(file);
+      res.writeHead(200, {
+        'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': headerCsp,
+        'X-Frame-Options': 'DENY',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-cache',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+    }
+  } catch (e) {
+    // Whatever a request does, the server stays up.
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+    res.end('error\n');
+    console.error(`serve.mjs: ${req.method} ${JSON.stringify(req.url)}: ${e.message}`);
   }
 });
 server.on('error', (e) => {

@@ -9,7 +9,7 @@ mod time;
 use clap::{Parser, Subcommand, ValueEnum};
 use cpguard_core::checks::Severity;
 use cpguard_core::{analyze, ClusterInput, Config, Inputs, MetricsInput};
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -120,10 +120,7 @@ fn read_settings<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String
 fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     let mut config = Config::default();
     if args.print_config {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?
-        );
+        emit(&(serde_json::to_string_pretty(&config).map_err(|e| e.to_string())? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.config {
@@ -177,7 +174,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
         Format::Text => render::text(&report),
         Format::Markdown => render::markdown(&report),
     };
-    println!("{out}");
+    emit(&(out + "\n"))?;
     let threshold = match args.fail_on {
         FailOn::Critical => Some(Severity::Critical),
         FailOn::Warning => Some(Severity::Warning),
@@ -193,6 +190,20 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// Writes to stdout. A reader that went away (`cpguard ... | head -1`) is not an error: the
+/// rest is dropped quietly and the exit code stays the analysis' own (`println!` would panic
+/// with "failed printing to stdout: Broken pipe").
+fn emit(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -203,8 +214,7 @@ fn main() -> ExitCode {
                 Format::Json => render::catalogue_json(),
                 Format::Text => render::catalogue_text(),
             };
-            print!("{out}");
-            Ok(ExitCode::SUCCESS)
+            emit(&out).map(|()| ExitCode::SUCCESS)
         }
     };
     result.unwrap_or_else(|message| {

@@ -589,3 +589,41 @@ fn policy_reports_are_cluster_input() {
         .collect();
     assert_eq!(sources, ["kyverno", "kyverno", "kyverno"]);
 }
+
+/// Issue 10: `cpguard ... | head -1` closes stdout early. The CLI stops writing quietly and
+/// exits with the analysis' own code (here 0), instead of panicking on the broken pipe
+/// (`println!`: "failed printing to stdout: Broken pipe", exit 101).
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    use std::io::{BufRead, BufReader};
+    // Over 64 KiB of JSON (the pipe's buffer), so writing outlives the reader.
+    let dump: String = (0..3000)
+        .map(|i| format!("not a metric line number {i} ...\n"))
+        .collect();
+    let path = std::env::temp_dir().join(format!("cpguard-epipe-{}.metrics", std::process::id()));
+    std::fs::write(&path, dump).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cpguard"))
+        .args([
+            "analyze",
+            "--metrics",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--taken-at",
+            TAKEN,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone (dropped) after one line, as `head -1` leaves.
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(first, "{\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}

@@ -9,10 +9,10 @@ use crate::metrics::summary::{
     etcd_size, kubernetes_version, requests_by_resource, requests_by_verb, webhook_latency,
     EtcdSize,
 };
+use crate::metrics::timeouts::{WebhookKind, WebhookTimeouts};
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
 use crate::rules::webhook::Effective;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// One metrics dump and when it was taken (Unix seconds), if known.
@@ -203,23 +203,22 @@ pub fn analyze_with_progress(
         report.findings.extend(findings);
         report.cluster = Some(cluster);
     }
+    report.cap_findings(crate::report::MAX_FINDINGS_PER_CHECK);
     report.sort();
     Ok(report)
 }
 
-/// Each admission webhook's effective timeout, by name.
-fn webhook_timeouts(objects: &[cluster::Object]) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
-    for object in objects.iter().filter(|o| {
-        matches!(
-            o.kind(),
-            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
-        )
-    }) {
+/// Each admission webhook's effective timeout, by kind, configuration and name.
+fn webhook_timeouts(objects: &[cluster::Object]) -> WebhookTimeouts {
+    let mut out = WebhookTimeouts::default();
+    for object in objects {
+        let Some(kind) = WebhookKind::of_configuration(object.kind()) else {
+            continue;
+        };
         for webhook in object.webhooks.iter().flatten() {
             if let Some(name) = webhook.name.as_deref() {
                 let timeout = Effective::of(object.api_version.as_deref(), webhook).timeout_seconds;
-                out.insert(name.to_owned(), timeout as f64);
+                out.insert(kind, object.reference(), name, timeout as f64);
             }
         }
     }
@@ -230,7 +229,7 @@ fn analyze_metrics(
     first: MetricsInput<'_>,
     later_input: Option<MetricsInput<'_>>,
     config: &Config,
-    webhook_timeouts: &BTreeMap<String, f64>,
+    webhook_timeouts: &WebhookTimeouts,
     report: &mut Report,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<(), InputError> {
@@ -515,7 +514,7 @@ apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"quick.examp
         assert!(adm001(&[]).is_empty());
         assert_eq!(
             adm001(&[ClusterInput { name: "hooks.yaml", text: config_yaml }]),
-            vec!["validating webhook \"quick.example.com\": p99 4.75 s since apiserver start over 100 calls, 95.00 % of its 5.00 s timeout"]
+            vec!["validating webhook \"quick.example.com\": p99 4.75 s since apiserver start over 100 calls, 95.00 % of its (ValidatingWebhookConfiguration/quick) 5.00 s timeout"]
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::checks::{Severity, REGISTRY};
 use crate::cluster::report::ClusterReport;
+use crate::escape::{markdown as md, markdown_code, text as t};
 use crate::format;
 use crate::report::{Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
@@ -40,7 +41,7 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
     let _ = writeln!(
         out,
         "\nKubernetes {} · {} samples · window: {}",
-        m.kubernetes_version.as_deref().unwrap_or("version unknown"),
+        t(m.kubernetes_version.as_deref().unwrap_or("version unknown")),
         format::count(m.samples as f64),
         window_words(m.window.as_ref())
     );
@@ -51,18 +52,18 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             format::bytes(etcd.db_size_bytes),
             format::bytes(etcd.quota_bytes),
             format::percent(etcd.db_size_bytes / etcd.quota_bytes),
-            etcd.source_metric
+            t(&etcd.source_metric)
         );
     }
     if let Some(r) = &m.rates {
         let _ = writeln!(
             out,
-            "rates over {}: {:.2} requests/s",
+            "rates over {}: {} requests/s",
             format::duration(r.seconds),
-            r.requests_per_second
+            format::fixed(r.requests_per_second, 2)
         );
         if let (Some(ratio), Some(burn)) = (r.error_ratio, r.error_budget_burn) {
-            let _ = writeln!(out, "  5xx {} = {burn:.1}× a 1 % error budget (kubernetes-mixin pages at 14.4× over 1 h, 6× over 6 h; tickets at 3× and 1×)", format::percent(ratio));
+            let _ = writeln!(out, "  5xx {} = {}× a 1 % error budget (kubernetes-mixin pages at 14.4× over 1 h, 6× over 6 h; tickets at 3× and 1×)", format::percent(ratio), format::fixed(burn, 1));
         }
         if let Some(slow) = r.slow_ratio {
             let _ = writeln!(out, "  slower than the SLO: {}", format::percent(slow));
@@ -94,7 +95,7 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             let _ = writeln!(
                 out,
                 "  {:<10} {:>12} {:>9} {:>9} {:>9}",
-                v.verb,
+                t(&v.verb),
                 format::count(v.count),
                 quantile(v.p50),
                 quantile(v.p90),
@@ -113,8 +114,8 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             let _ = writeln!(
                 out,
                 "  {:<10} {:<40} {:>12} {:>9} {:>9} {:>9}",
-                r.verb,
-                r.resource,
+                t(&r.verb),
+                t(&r.resource),
                 format::count(r.count),
                 quantile(r.p50),
                 quantile(r.p90),
@@ -127,7 +128,7 @@ fn metrics_text(out: &mut String, m: &MetricsReport) {
             .objects
             .iter()
             .take(5)
-            .map(|o| format!("{} {}", o.resource, format::count(o.count)))
+            .map(|o| format!("{} {}", t(&o.resource), format::count(o.count)))
             .collect();
         let _ = writeln!(out, "\nlargest object counts: {}", top.join(", "));
     }
@@ -144,8 +145,8 @@ fn webhooks_text(out: &mut String, m: &MetricsReport) {
             let _ = writeln!(
                 out,
                 "  {} {}: {} calls, p50 {} p90 {} p99 {}{timeout}",
-                w.kind,
-                w.name,
+                t(&w.kind),
+                t(&w.name),
                 format::count(w.count),
                 quantile(w.p50),
                 quantile(w.p90),
@@ -156,7 +157,11 @@ fn webhooks_text(out: &mut String, m: &MetricsReport) {
 }
 
 fn cluster_text(out: &mut String, c: &ClusterReport) {
-    let kinds: Vec<String> = c.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let kinds: Vec<String> = c
+        .kinds
+        .iter()
+        .map(|(k, n)| format!("{} {n}", t(k)))
+        .collect();
     let _ = writeln!(
         out,
         "\ncluster: {} objects ({})",
@@ -164,13 +169,13 @@ fn cluster_text(out: &mut String, c: &ClusterReport) {
         kinds.join(", ")
     );
     if let Some(v) = &c.control_plane_version {
-        let _ = writeln!(out, "control plane {v}");
+        let _ = writeln!(out, "control plane {}", t(v));
     }
     if !c.nodes_by_kubelet_version.is_empty() {
         let nodes: Vec<String> = c
             .nodes_by_kubelet_version
             .iter()
-            .map(|(v, n)| format!("{v} ×{n}"))
+            .map(|(v, n)| format!("{} ×{n}", t(v)))
             .collect();
         let _ = writeln!(out, "kubelets: {}", nodes.join(", "));
     }
@@ -182,7 +187,7 @@ fn cluster_text(out: &mut String, c: &ClusterReport) {
         );
     }
     if let Some(p) = &c.policy_reports {
-        let _ = writeln!(out, "{}", p.line());
+        let _ = writeln!(out, "{}", t(&p.line()));
     }
     if !c.webhooks.is_empty() {
         let _ = writeln!(out, "admission webhooks:");
@@ -190,7 +195,10 @@ fn cluster_text(out: &mut String, c: &ClusterReport) {
             let _ = writeln!(
                 out,
                 "  {} {} (failurePolicy {}, timeout {} s)",
-                w.configuration, w.name, w.failure_policy, w.timeout_seconds
+                t(&w.configuration),
+                t(&w.name),
+                t(&w.failure_policy),
+                w.timeout_seconds
             );
         }
     }
@@ -211,12 +219,12 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "\n{}", severity.as_str().to_ascii_uppercase());
         for f in group {
             let _ = writeln!(out, "  {:<8} {}", f.check, f.title);
-            let _ = writeln!(out, "           {}", f.message);
+            let _ = writeln!(out, "           {}", t(&f.message));
             if let Some(source) = &f.source {
-                let _ = writeln!(out, "           source: {source}");
+                let _ = writeln!(out, "           source: {}", t(source));
             }
             for e in f.evidence.iter().take(5) {
-                let _ = writeln!(out, "           evidence: {}", e.line());
+                let _ = writeln!(out, "           evidence: {}", t(&e.line()));
             }
             let _ = writeln!(out, "           fix: {}", f.remediation);
         }
@@ -233,17 +241,13 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {} line {}: {}",
-                d.file.as_deref().unwrap_or(&d.input),
+                t(d.file.as_deref().unwrap_or(&d.input)),
                 d.line,
-                d.message
+                t(&d.message)
             );
         }
     }
     out.trim_end().to_owned()
-}
-
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 /// For a ticket: a summary table, then each finding with evidence and the fix.
@@ -253,7 +257,7 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(
             out,
             "\n- Kubernetes: {}\n- Window: {}",
-            m.kubernetes_version.as_deref().unwrap_or("unknown"),
+            md(m.kubernetes_version.as_deref().unwrap_or("unknown")),
             window_words(m.window.as_ref())
         );
         if let Some(etcd) = &m.etcd {
@@ -267,7 +271,7 @@ pub fn markdown(report: &Report) -> String {
         }
     }
     if let Some(p) = report.cluster.as_ref().and_then(|c| c.policy_reports.as_ref()) {
-        let _ = writeln!(out, "\n- {}", md_escape(&p.line()));
+        let _ = writeln!(out, "\n- {}", md(&p.line()));
     }
     if !report.findings.is_empty() {
         out.push_str("\n| severity | check | finding |\n|---|---|---|\n");
@@ -277,7 +281,7 @@ pub fn markdown(report: &Report) -> String {
                 "| {} | {} | {} |",
                 f.severity.as_str(),
                 f.check,
-                md_escape(&f.message)
+                md(&f.message)
             );
         }
         for f in &report.findings {
@@ -287,13 +291,13 @@ pub fn markdown(report: &Report) -> String {
                 f.check,
                 f.title,
                 f.severity.as_str(),
-                f.message
+                md(&f.message)
             );
             if let Some(source) = &f.source {
-                let _ = writeln!(out, "Source: {source}\n");
+                let _ = writeln!(out, "Source: {}\n", md(source));
             }
             for e in &f.evidence {
-                let _ = writeln!(out, "- `{}`", e.line());
+                let _ = writeln!(out, "- {}", markdown_code(&e.line()));
             }
             let _ = writeln!(
                 out,
@@ -312,7 +316,7 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
-                v.verb,
+                md(&v.verb),
                 format::count(v.count),
                 quantile(v.p50),
                 quantile(v.p90),
@@ -326,9 +330,9 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "- {} line {}: {}",
-                d.input,
+                md(&d.input),
                 d.line,
-                md_escape(&d.message)
+                md(&d.message)
             );
         }
     }

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// JSON has no NaN: serde_json writes it as `null`, so reading a report back maps `null` to NaN.
-pub fn f64_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    Option::<f64>::deserialize(d).map(|v| v.unwrap_or(f64::NAN))
-}
+/// Most findings of one check a report lists (see [`Report::cap_findings`]).
+pub const MAX_FINDINGS_PER_CHECK: usize = 1000;
 
 /// What a finding points at: an object and a path in it, or a metric series and its value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,7 +22,7 @@ pub enum Evidence {
     Metric {
         metric: String,
         labels: BTreeMap<String, String>,
-        #[serde(deserialize_with = "f64_or_nan")]
+        #[serde(with = "crate::number")]
         value: f64,
     },
 }
@@ -59,7 +57,9 @@ impl Evidence {
     pub fn line(&self) -> String {
         match self {
             Evidence::Object { object, path } => format!("{object} {path}"),
-            Evidence::Metric { value, .. } => format!("{} = {value}", self.subject()),
+            Evidence::Metric { value, .. } => {
+                format!("{} = {}", self.subject(), crate::format::value(*value))
+            }
         }
     }
 }
@@ -122,34 +122,45 @@ pub struct Diagnostic {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Window {
     /// Counters and histograms since the API server process started.
-    SinceStart { uptime_seconds: Option<f64> },
+    SinceStart {
+        #[serde(default, with = "crate::number::option")]
+        uptime_seconds: Option<f64>,
+    },
     /// Differences between two dumps of the same process.
-    BetweenDumps { seconds: f64 },
+    BetweenDumps {
+        #[serde(with = "crate::number")]
+        seconds: f64,
+    },
 }
 
 /// One resource's stored object count (`apiserver_storage_objects`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectCount {
     pub resource: String,
-    #[serde(deserialize_with = "f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub count: f64,
 }
 
 /// Rates over the window between two dumps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rates {
-    #[serde(deserialize_with = "f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub seconds: f64,
-    #[serde(deserialize_with = "f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub requests_per_second: f64,
     /// Share of requests answered 5xx in the window.
+    #[serde(default, with = "crate::number::option")]
     pub error_ratio: Option<f64>,
     /// Share of requests slower than the SLO in the window.
+    #[serde(default, with = "crate::number::option")]
     pub slow_ratio: Option<f64>,
     /// `error_ratio` over a 1 % error budget: 14.4 pages within an hour, 6 within 6 h, 3 and 1 ticket.
+    #[serde(default, with = "crate::number::option")]
     pub error_budget_burn: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub db_growth_bytes_per_second: Option<f64>,
     /// At the measured growth, seconds until the database reaches its quota.
+    #[serde(default, with = "crate::number::option")]
     pub seconds_until_quota: Option<f64>,
 }
 
@@ -185,6 +196,34 @@ impl Report {
     /// The most severe finding's severity.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// Keeps each check's first `per_check` findings and folds the rest into one closing
+    /// finding of that check ("and N more …", at the most severe of those left out), so an
+    /// export of millions of bad objects lists a bounded report.
+    pub fn cap_findings(&mut self, per_check: usize) {
+        let mut seen: BTreeMap<Cow<'static, str>, usize> = BTreeMap::new();
+        let mut left_out: BTreeMap<Cow<'static, str>, (usize, Finding)> = BTreeMap::new();
+        self.findings.retain(|f| {
+            let n = seen.entry(f.check.clone()).or_default();
+            *n += 1;
+            if *n <= per_check {
+                return true;
+            }
+            let entry = left_out
+                .entry(f.check.clone())
+                .or_insert_with(|| (0, f.clone()));
+            entry.0 += 1;
+            entry.1.severity = entry.1.severity.max(f.severity);
+            false
+        });
+        for (check, (n, mut summary)) in left_out {
+            summary.message = format!(
+                "and {n} more {check} findings, not listed (only the first {per_check} are)"
+            );
+            summary.evidence.clear();
+            self.findings.push(summary);
+        }
     }
 
     /// Findings most severe first, then by check ID (stable within a check).
@@ -243,11 +282,22 @@ mod tests {
     }
 
     #[test]
-    fn nan_is_written_as_null_and_read_back_as_nan() {
+    fn nan_and_infinities_are_written_as_prometheus_strings_and_read_back() {
         let e = Evidence::metric("x", &[], f64::NAN);
         let json = serde_json::to_string(&e).unwrap();
-        assert_eq!(json, r#"{"metric":"x","labels":{},"value":null}"#);
+        assert_eq!(json, r#"{"metric":"x","labels":{},"value":"NaN"}"#);
         let Evidence::Metric { value, .. } = serde_json::from_str(&json).unwrap() else {
+            panic!("read back as an object reference");
+        };
+        assert!(value.is_nan());
+        let e = Evidence::metric("x", &[], f64::INFINITY);
+        assert_eq!(e.line(), "x = +Inf");
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"metric":"x","labels":{},"value":"+Inf"}"#);
+        assert_eq!(serde_json::from_str::<Evidence>(&json).unwrap(), e);
+        // Reports written before the rule had `null`.
+        let old = r#"{"metric":"x","labels":{},"value":null}"#;
+        let Evidence::Metric { value, .. } = serde_json::from_str(old).unwrap() else {
             panic!("read back as an object reference");
         };
         assert!(value.is_nan());

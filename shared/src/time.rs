@@ -23,8 +23,33 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// The times [`parse`] accepts and [`format_rfc3339`] writes: years 0000 to 9999, RFC 3339's
+/// four digits. Bounding them keeps every product below in range (no overflow).
+pub const EARLIEST: f64 = -62_167_219_200.0; // 0000-01-01T00:00:00Z
+pub const LATEST: f64 = 253_402_300_799.0; // 9999-12-31T23:59:59Z
+
+fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+/// Days in month `m` (1–12) of year `y`.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Unix seconds as `2026-11-27T15:04:05Z` (whole seconds, UTC): what [`parse`] reads back.
+/// Times outside years 0000–9999 (and NaN) are clamped to that range.
 pub fn format_rfc3339(seconds: f64) -> String {
+    let seconds = if seconds.is_nan() {
+        0.0
+    } else {
+        seconds.clamp(EARLIEST, LATEST)
+    };
     #[allow(clippy::cast_possible_truncation)]
     let total = seconds.floor() as i64;
     let (days, secs) = (total.div_euclid(86_400), total.rem_euclid(86_400));
@@ -40,7 +65,7 @@ pub fn format_rfc3339(seconds: f64) -> String {
 /// `2026-11-27T15:04:05Z`, `2026-11-27T15:04:05.5+01:00`, or `1764255845`.
 pub fn parse(text: &str) -> Option<f64> {
     if let Ok(seconds) = text.parse::<f64>() {
-        return seconds.is_finite().then_some(seconds);
+        return (EARLIEST..=LATEST).contains(&seconds).then_some(seconds);
     }
     let num = |s: &str| s.parse::<i64>().ok();
     let (date, rest) = text.split_once(['T', 't', ' '])?;
@@ -57,7 +82,12 @@ pub fn parse(text: &str) -> Option<f64> {
         let (clock, zone) = rest.split_at(at);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
         let (h, m) = zone.get(1..)?.split_once(':')?;
-        (clock, sign * (num(h)? * 3600 + num(m)? * 60))
+        let (h, m) = (num(h)?, num(m)?);
+        // RFC 3339: `time-numoffset = ("+" / "-") time-hour ":" time-minute`.
+        if !(0..24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        (clock, sign * (h * 3600 + m * 60))
     };
     let mut hms = clock.splitn(3, ':');
     let (h, mi, s) = (
@@ -65,8 +95,9 @@ pub fn parse(text: &str) -> Option<f64> {
         num(hms.next()?)?,
         hms.next()?.parse::<f64>().ok()?,
     );
-    if !(1..=12).contains(&mo)
-        || !(1..=31).contains(&d)
+    if !(0..=9999).contains(&y)
+        || !(1..=12).contains(&mo)
+        || !(1..=days_in_month(y, mo)).contains(&d)
         || !(0..24).contains(&h)
         || !(0..60).contains(&mi)
         || !(0.0..61.0).contains(&s)
@@ -100,5 +131,32 @@ mod tests {
         assert_eq!(parse("1795791845"), Some(1_795_791_845.0));
         assert_eq!(parse("2026-13-01T00:00:00Z"), None);
         assert_eq!(parse("yesterday"), None);
+    }
+
+    /// Huge years and offsets once overflowed the day and second arithmetic (a panic in a
+    /// debug build, a wrapped time in release); 31 February was read as 3 March.
+    #[test]
+    fn impossible_and_extreme_times_are_refused() {
+        assert_eq!(parse("2026-02-31T00:00:00Z"), None);
+        assert_eq!(parse("2026-04-31T00:00:00Z"), None);
+        assert_eq!(parse("2025-02-29T00:00:00Z"), None);
+        assert_eq!(parse("2024-02-29T00:00:00Z"), Some(1_709_164_800.0));
+        assert_eq!(parse("2000-02-29T00:00:00Z"), Some(951_782_400.0));
+        assert_eq!(parse("1900-02-29T00:00:00Z"), None);
+        assert_eq!(parse("9223372036854775807-01-01T00:00:00Z"), None);
+        assert_eq!(parse("-9223372036854775808-01-01T00:00:00Z"), None);
+        assert_eq!(parse("10000-01-01T00:00:00Z"), None);
+        assert_eq!(parse("2026-01-01T00:00:00+9223372036854775807:00"), None);
+        assert_eq!(parse("2026-01-01T00:00:00+24:00"), None);
+        assert_eq!(parse("2026-01-01T00:00:00-23:59"), Some(1_767_311_940.0));
+        assert_eq!(parse("1e308"), None);
+        assert_eq!(parse("-1e308"), None);
+        assert_eq!(parse("NaN"), None);
+        assert_eq!(parse("inf"), None);
+        assert_eq!(parse("9999-12-31T23:59:59Z"), Some(super::LATEST));
+        assert_eq!(parse("0000-01-01T00:00:00Z"), Some(super::EARLIEST));
+        assert_eq!(format_rfc3339(f64::MAX), "9999-12-31T23:59:59Z");
+        assert_eq!(format_rfc3339(f64::MIN), "0000-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(f64::NAN), "1970-01-01T00:00:00Z");
     }
 }

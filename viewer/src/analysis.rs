@@ -76,19 +76,48 @@ pub fn run(job: &Job<'_>, progress: &mut dyn FnMut(Stage)) -> Outcome {
 }
 
 /// The text of each metrics diagnostic's line. Cluster lines get none: a cluster export may
-/// hold Secret material, which the page never shows.
+/// hold Secret material, which the page never shows; a metrics line that looks like a
+/// credential (whatever box it was pasted into) is withheld too. One pass over each text for
+/// all its diagnostics (looking each line up from the start made it quadratic).
 fn excerpts(report: &Report, job: &Job<'_>) -> Vec<Option<String>> {
-    report
-        .diagnostics
+    let shown: Vec<_> = report.diagnostics.iter().take(MAX_EXCERPTS).collect();
+    let lines_of = |input: &str, text: Option<&str>| -> std::collections::HashMap<u32, String> {
+        let Some(text) = text else {
+            return std::collections::HashMap::new();
+        };
+        let mut wanted: Vec<u32> = shown
+            .iter()
+            .filter(|d| d.input == input)
+            .map(|d| d.line)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut out = std::collections::HashMap::new();
+        let mut wanted = wanted.into_iter().peekable();
+        for (i, l) in text.split('\n').enumerate() {
+            let Some(&next) = wanted.peek() else { break };
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if n == next {
+                wanted.next();
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                let excerpt = if cpguard_core::redact::looks_secret(l) {
+                    cpguard_core::redact::WITHHELD.to_owned()
+                } else {
+                    l.chars().take(EXCERPT_CHARS).collect()
+                };
+                out.insert(n, excerpt);
+            }
+        }
+        out
+    };
+    let metrics = lines_of("metrics", job.metrics.map(|d| d.text));
+    let later = lines_of("metrics-later", job.metrics_later.map(|d| d.text));
+    shown
         .iter()
-        .take(MAX_EXCERPTS)
-        .map(|d| {
-            let text = match &*d.input {
-                "metrics" => job.metrics?.text,
-                "metrics-later" => job.metrics_later?.text,
-                _ => return None,
-            };
-            line(text, d.line).map(|l| l.chars().take(EXCERPT_CHARS).collect())
+        .map(|d| match &*d.input {
+            "metrics" => metrics.get(&d.line).cloned(),
+            "metrics-later" => later.get(&d.line).cloned(),
+            _ => None,
         })
         .collect()
 }
@@ -187,6 +216,36 @@ mod tests {
                 ("metrics".to_owned(), 3, Some("up{ 2".to_owned())),
             ]
         );
+    }
+
+    /// A credential pasted into the metrics box is not shown back, in the excerpt or the message.
+    #[test]
+    fn secret_looking_lines_are_withheld() {
+        let config = config();
+        let metrics = "up 1\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\npassword: hunter2\n";
+        let job = Job {
+            config: &config,
+            metrics: Some(Dump {
+                text: metrics,
+                taken_at: None,
+            }),
+            ..Job::default()
+        };
+        let Outcome::Done {
+            json,
+            markdown,
+            excerpts,
+            ..
+        } = run(&job, &mut |_| {})
+        else {
+            panic!("bad lines are diagnostics, not failures");
+        };
+        let withheld = Some(cpguard_core::redact::WITHHELD.to_owned());
+        assert_eq!(excerpts, vec![withheld.clone(), withheld]);
+        for out in [&json, &markdown] {
+            assert!(!out.contains("wJalrXUtnFEMI"), "{out}");
+            assert!(!out.contains("hunter2"), "{out}");
+        }
     }
 
     #[test]

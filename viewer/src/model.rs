@@ -144,7 +144,8 @@ pub fn line_range_utf16(text: &str, n: u32) -> Option<(u32, u32)> {
     None
 }
 
-/// A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least `v`.
+/// A round upper bound for an axis: 1, 2 or 5 times a power of ten, at least `v`; always
+/// finite (near `f64::MAX`, where the next round number overflows, `v` itself).
 pub fn nice_ceiling(v: f64) -> f64 {
     if !v.is_finite() || v <= 0.0 {
         return 1.0;
@@ -153,8 +154,45 @@ pub fn nice_ceiling(v: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
-        .find(|c| *c >= v * (1.0 - 1e-12))
-        .unwrap_or(10.0 * magnitude)
+        .find(|c| c.is_finite() && *c >= v * (1.0 - 1e-12))
+        .unwrap_or(v)
+}
+
+/// Most ticks an axis draws, whatever the values: no loop or SVG node count may grow with an
+/// input's magnitude.
+pub const MAX_TICKS: usize = 8;
+
+/// Ticks of a log axis from `low` to `high`: powers of ten `low`, `10·low`, …, every
+/// `k`-th decade when there are more than [`MAX_TICKS`].
+pub fn log_ticks(low: f64, high: f64) -> Vec<f64> {
+    if !(low > 0.0 && low.is_finite() && high.is_finite() && high >= low) {
+        return vec![low];
+    }
+    // At most ~630 decades between two finite positive doubles, so the cast cannot overflow.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let decades = ((high / low).log10() + 1e-4).floor().max(0.0) as usize;
+    let step = decades.div_ceil(MAX_TICKS - 1).max(1);
+    (0..=decades)
+        .step_by(step)
+        .take(MAX_TICKS)
+        .map(|k| low * 10f64.powi(i32::try_from(k).unwrap_or(i32::MAX)))
+        .filter(|t| t.is_finite())
+        .collect()
+}
+
+/// Labelled positions of a linear axis of whole steps from `lo` to `hi` (both ends included
+/// when it fits): at most [`MAX_TICKS`] + 1, evenly spaced.
+pub fn linear_ticks(lo: i64, hi: i64) -> Vec<i64> {
+    if hi <= lo {
+        return vec![lo];
+    }
+    let span = i128::from(hi) - i128::from(lo);
+    let step = (span + MAX_TICKS as i128 - 1) / MAX_TICKS as i128;
+    (0..=MAX_TICKS as i128)
+        .map(|k| i128::from(lo) + k * step.max(1))
+        .take_while(|v| *v <= i128::from(hi))
+        .filter_map(|v| i64::try_from(v).ok())
+        .collect()
 }
 
 /// Where `v` sits between `lo` and `hi` on a log scale, clamped to 0..=1.
@@ -352,6 +390,46 @@ mod tests {
         assert_eq!(log_position(0.01, 0.001, 10.0), 0.25);
         assert_eq!(log_position(100.0, 0.001, 10.0), 1.0);
         assert_eq!(log_position(0.0, 0.001, 10.0), 0.0);
+    }
+
+    /// A p99 near `f64::MAX` once made `nice_ceiling` infinite and the latency chart's tick
+    /// loop endless; minors near `u32::MAX` made the skew chart draw billions of labels.
+    #[test]
+    fn axes_stay_bounded_for_any_value() {
+        assert_eq!(nice_ceiling(f64::MAX), f64::MAX);
+        assert_eq!(nice_ceiling(9e307), 1e308);
+        assert_eq!(nice_ceiling(f64::INFINITY), 1.0);
+        assert_eq!(nice_ceiling(f64::NAN), 1.0);
+        assert_eq!(log_ticks(0.001, 10.0), vec![0.001, 0.01, 0.1, 1.0, 10.0]);
+        let huge = log_ticks(0.001, f64::MAX);
+        assert!(huge.len() <= MAX_TICKS, "{huge:?}");
+        assert_eq!(huge.first(), Some(&0.001));
+        assert!(huge.iter().all(|t| t.is_finite()));
+        assert_eq!(log_ticks(0.001, f64::INFINITY), vec![0.001]);
+        assert_eq!(log_ticks(0.001, f64::NAN), vec![0.001]);
+        assert_eq!(linear_ticks(-1, 4), vec![-1, 0, 1, 2, 3, 4]);
+        let wide = linear_ticks(-1, i64::from(u32::MAX));
+        assert!(wide.len() <= MAX_TICKS + 1, "{wide:?}");
+        assert_eq!(wide.first(), Some(&-1));
+        let all = linear_ticks(i64::MIN, i64::MAX);
+        assert!((2..=MAX_TICKS + 1).contains(&all.len()), "{all:?}");
+        assert_eq!(linear_ticks(3, 3), vec![3]);
+    }
+
+    #[test]
+    fn skew_with_minors_near_u32_max() {
+        let mut cluster = ClusterReport {
+            control_plane_version: Some(format!("v1.{}.0", u32::MAX)),
+            ..ClusterReport::default()
+        };
+        cluster
+            .nodes_by_kubelet_version
+            .insert("v1.0.0".to_owned(), usize::MAX);
+        let (control, rows) = skew(&cluster);
+        assert_eq!(control, Some(u32::MAX));
+        assert_eq!(rows[0].behind, Some(i64::from(u32::MAX)));
+        assert!(rows[0].unsupported);
+        assert!(linear_ticks(0, rows[0].behind.unwrap()).len() <= MAX_TICKS + 1);
     }
 
     #[test]

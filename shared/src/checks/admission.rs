@@ -66,10 +66,15 @@ pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
     .filter_map(|(group, p99)| {
         let name = group.key(0);
         let kind = group.key(1);
-        // The webhook's own timeout when its configuration was given, else the default.
-        let (timeout, whose) = match cx.webhook_timeouts.get(name) {
-            Some(t) => (*t, "its"),
-            None => (cx.config.webhook_timeout_seconds, "the default"),
+        // The webhook's own timeout when its configuration was given (matched by kind and
+        // name: a validating and a mutating webhook may share a name), else the default.
+        let (timeout, whose) = match cx.webhook_timeouts.lookup(kind, name) {
+            Some((t, 1)) => (t.seconds, format!("its ({})", t.configuration)),
+            Some((t, n)) => (
+                t.seconds,
+                format!("the lowest of {n} configured ({})", t.configuration),
+            ),
+            None => (cx.config.webhook_timeout_seconds, "the default".to_owned()),
         };
         (p99 >= cx.config.webhook_timeout_fraction * timeout).then(|| {
             let message = format!(
@@ -182,6 +187,75 @@ pub fn adm003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use crate::checks::tests::run;
+
+    /// cert-manager names its validating and its mutating webhook alike; each metric series
+    /// (`type="validate"` or `type="admit"`) is judged against its own configuration's timeout.
+    #[test]
+    fn timeouts_are_keyed_by_kind_configuration_and_name() {
+        use crate::checks::MetricsContext;
+        use crate::config::Config;
+        use crate::metrics::timeouts::{WebhookKind, WebhookTimeouts};
+        let dump = "\
+# TYPE apiserver_admission_webhook_admission_duration_seconds histogram
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"validate\",le=\"2.5\"} 90
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"validate\",le=\"10\"} 100
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"validate\",le=\"+Inf\"} 100
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"admit\",le=\"2.5\"} 90
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"admit\",le=\"10\"} 100
+apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cert-manager.io\",type=\"admit\",le=\"+Inf\"} 100
+";
+        let parsed = crate::metrics::parse(dump);
+        let config = Config::default();
+        let mut timeouts = WebhookTimeouts::default();
+        timeouts.insert(
+            WebhookKind::Validating,
+            "ValidatingWebhookConfiguration/cert-manager-webhook".to_owned(),
+            "webhook.cert-manager.io",
+            30.0,
+        );
+        timeouts.insert(
+            WebhookKind::Mutating,
+            "MutatingWebhookConfiguration/cert-manager-webhook".to_owned(),
+            "webhook.cert-manager.io",
+            10.0,
+        );
+        let cx = MetricsContext {
+            dump: &parsed,
+            config: &config,
+            window: "since apiserver start",
+            webhook_timeouts: &timeouts,
+        };
+        let messages: Vec<String> = super::adm001(&cx).into_iter().map(|f| f.message).collect();
+        // p99 9.25 s: 31 % of the validating webhook's 30 s (no finding), 92.5 % of the mutating one's 10 s.
+        assert_eq!(messages, vec!["admit webhook \"webhook.cert-manager.io\": p99 9.25 s since apiserver start over 100 calls, 92.50 % of its (MutatingWebhookConfiguration/cert-manager-webhook) 10.00 s timeout"]);
+        // Keyed by name alone, the mutating timeout (inserted last) judged both, or the
+        // validating one neither: swap them and only the validating series stays quiet.
+        let mut swapped = WebhookTimeouts::default();
+        swapped.insert(
+            WebhookKind::Validating,
+            "ValidatingWebhookConfiguration/a".to_owned(),
+            "webhook.cert-manager.io",
+            10.0,
+        );
+        swapped.insert(
+            WebhookKind::Validating,
+            "ValidatingWebhookConfiguration/b".to_owned(),
+            "webhook.cert-manager.io",
+            12.0,
+        );
+        swapped.insert(
+            WebhookKind::Mutating,
+            "MutatingWebhookConfiguration/cert-manager-webhook".to_owned(),
+            "webhook.cert-manager.io",
+            30.0,
+        );
+        let cx = MetricsContext {
+            webhook_timeouts: &swapped,
+            ..cx
+        };
+        let messages: Vec<String> = super::adm001(&cx).into_iter().map(|f| f.message).collect();
+        assert_eq!(messages, vec!["validate webhook \"webhook.cert-manager.io\": p99 9.25 s since apiserver start over 100 calls, 92.50 % of the lowest of 2 configured (ValidatingWebhookConfiguration/a) 10.00 s timeout"]);
+    }
 
     #[test]
     fn webhook_latency_failures_and_controllers() {

@@ -2,7 +2,7 @@
 //! `mapAccounts` are YAML documents inside strings.
 
 use super::{Check, Severity, GUIDE};
-use crate::cluster::Object;
+use crate::cluster::{decode_yaml, Object};
 use crate::report::{Evidence, Finding};
 use serde::Deserialize;
 
@@ -120,11 +120,11 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
         let Some(text) = cm.data.as_ref().and_then(|d| d.get(key)) else {
             continue;
         };
-        let entries: Vec<Entry> = match serde_yaml_ng::from_str::<Option<Vec<Entry>>>(text.as_str())
-        {
+        // The same decoder and nesting guard as whole documents: this YAML is input too.
+        let entries: Vec<Entry> = match decode_yaml::<Option<Vec<Entry>>>(text.as_str()) {
             Ok(entries) => entries.unwrap_or_default(),
             Err(e) => {
-                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
+                let first = e.lines().next().unwrap_or_default().to_owned();
                 out.push(Finding::new(&AUTH001, format!("{object}: data.{key} is not valid YAML ({first}): the authenticator drops the whole key"), evidence(format!("data.{key}"))));
                 continue;
             }
@@ -178,7 +178,7 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
         }
     }
     if let Some(text) = cm.data.as_ref().and_then(|d| d.get("mapAccounts")) {
-        if serde_yaml_ng::from_str::<Option<Vec<String>>>(text.as_str()).is_err() {
+        if decode_yaml::<Option<Vec<String>>>(text.as_str()).is_err() {
             out.push(Finding::new(&AUTH001, format!("{object}: data.mapAccounts is not a YAML list of account IDs: the authenticator drops the whole key"), evidence("data.mapAccounts".to_owned())));
         }
     }

@@ -85,9 +85,9 @@ pub struct MetricsContext<'a, 'd> {
     pub dump: &'a Exposition<'d>,
     pub config: &'a Config,
     pub window: &'a str,
-    /// Effective timeout (seconds) of each admission webhook, by name, when a cluster export
+    /// Effective timeout of each admission webhook, by kind and name, when a cluster export
     /// with the webhook configurations was given too.
-    pub webhook_timeouts: &'a std::collections::BTreeMap<String, f64>,
+    pub webhook_timeouts: &'a crate::metrics::timeouts::WebhookTimeouts,
 }
 
 /// A metrics check's function.
@@ -153,7 +153,7 @@ pub(crate) mod tests {
         let parsed = crate::metrics::parse(dump);
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
         let config = Config::default();
-        let timeouts = std::collections::BTreeMap::new();
+        let timeouts = crate::metrics::timeouts::WebhookTimeouts::default();
         let cx = MetricsContext {
             dump: &parsed,
             config: &config,

@@ -48,7 +48,7 @@ pub fn proxy_mode(objects: &[Object]) -> Option<(String, String)> {
                 _ => return None,
             };
             let text = o.data.as_ref()?.get(key)?;
-            let config: ProxyConfig = serde_yaml_ng::from_str(text.as_str()).ok()?;
+            let config: ProxyConfig = crate::cluster::decode_yaml(text.as_str()).ok()?;
             let mode = config
                 .mode
                 .filter(|m| !m.is_empty())

@@ -5,7 +5,8 @@
 //! expansion is bounded (100 × the document's events) and nesting limited to 128 levels.
 
 use super::{Object, KEPT_CONFIGMAPS};
-use crate::metrics::{Diagnostic, DiagnosticLevel};
+use crate::metrics::{Diagnostic, DiagnosticLevel, Overflow};
+use crate::redact::{decoder_error, excerpt_n, scrub};
 
 /// What a dump held.
 #[derive(Clone, Debug, Default)]
@@ -15,6 +16,7 @@ pub struct Loaded {
     /// The control-plane version, when a `kubectl version -o json` document was given.
     pub server_version: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    overflow: Overflow,
 }
 
 /// Is this line a `kubectl`/client-go warning rather than content?
@@ -31,12 +33,22 @@ fn is_warning(line: &str) -> bool {
 }
 
 impl Loaded {
+    /// Closes the diagnostics with the "and N more" summary, if any were not listed.
+    fn finish(mut self) -> Loaded {
+        self.overflow.finish(&mut self.diagnostics);
+        self
+    }
+
     fn error(&mut self, line: usize, message: String) {
-        self.diagnostics.push(Diagnostic {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            level: DiagnosticLevel::Error,
-            message,
-        });
+        self.note(line, DiagnosticLevel::Error, message);
+    }
+
+    /// Every diagnostic goes through here: scrubbed of credentials, at most
+    /// [`crate::metrics::MAX_DIAGNOSTICS`] listed.
+    fn note(&mut self, line: usize, level: DiagnosticLevel, message: String) {
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.overflow
+            .push(&mut self.diagnostics, line, level, || scrub(&message));
     }
 
     /// Adds one decoded document: flattens Lists, keeps the version, drops what must not be kept.
@@ -179,12 +191,117 @@ fn flow_too_deep(text: &str, limit: usize) -> bool {
     false
 }
 
-/// Decodes one YAML document (or a one-element sequence, for a List item).
-fn decode_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+/// Decodes one YAML document (or a one-element sequence, for a List item, or YAML embedded in
+/// a string: aws-auth's `mapRoles`, kube-proxy's `config`) behind the nesting guard; the error
+/// names the problem and its position, never a value.
+pub fn decode_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     if flow_too_deep(text, MAX_FLOW_DEPTH) {
         return Err(format!("nested deeper than {MAX_FLOW_DEPTH} levels"));
     }
-    serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
+    serde_yaml_ng::from_str(text).map_err(|e| decoder_error(&e.to_string()))
+}
+
+/// A JSON document's `kind` and `items`, each item kept as its raw text.
+#[derive(serde::Deserialize)]
+struct JsonList<'a> {
+    kind: Option<String>,
+    #[serde(borrow)]
+    items: Option<Vec<&'a serde_json::value::RawValue>>,
+}
+
+/// Lines counted up to byte offsets given in increasing order: linear over the whole input.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line (counted from the counter's first) of byte `offset`; offsets must not decrease.
+    fn at(&mut self, offset: usize) -> usize {
+        if offset > self.offset {
+            let newlines = self
+                .text
+                .get(self.offset..offset)
+                .map_or(0, |s| s.bytes().filter(|b| *b == b'\n').count());
+            self.line += newlines;
+            self.offset = offset;
+        }
+        self.line
+    }
+}
+
+/// JSON, possibly several concatenated documents, in one pass while every document decodes.
+/// From the first that does not, document by document and a List item by item, as in YAML:
+/// a bad item (one whose `data` is an object, say) costs only itself.
+fn load_json(body: &str, first_line: usize, out: &mut Loaded) {
+    let mut done = 0;
+    for object in serde_json::Deserializer::from_str(body).into_iter::<Object>() {
+        match object {
+            Ok(object) => {
+                out.add(object);
+                done += 1;
+            }
+            Err(_) => return load_json_by_item(body, first_line, done, out),
+        }
+    }
+}
+
+/// The careful path of [`load_json`], from document `skip` (those before it are loaded).
+fn load_json_by_item(body: &str, first_line: usize, skip: usize, out: &mut Loaded) {
+    let mut lines = LineCounter {
+        text: body,
+        offset: 0,
+        line: first_line,
+    };
+    let offset_of = |raw: &str| (raw.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+    let mut stream = serde_json::Deserializer::from_str(body)
+        .into_iter::<&serde_json::value::RawValue>()
+        .skip(skip);
+    loop {
+        let raw = match stream.next() {
+            None => break,
+            Some(Ok(raw)) => raw.get(),
+            Some(Err(e)) => {
+                out.error(
+                    first_line + e.line().saturating_sub(1),
+                    format!("cannot read this JSON: {}", decoder_error(&e.to_string())),
+                );
+                break;
+            }
+        };
+        let doc_line = lines.at(offset_of(raw));
+        let list = serde_json::from_str::<JsonList<'_>>(raw)
+            .ok()
+            .filter(|l| l.items.is_some() && l.kind.as_deref().is_none_or(|k| k.ends_with("List")));
+        if let Some(items) = list.and_then(|l| l.items) {
+            for item in items {
+                let item = item.get();
+                let item_line = lines.at(offset_of(item));
+                match serde_json::from_str::<Object>(item) {
+                    Ok(object) => out.add(object),
+                    Err(e) => out.error(
+                        item_line + e.line().saturating_sub(1),
+                        format!(
+                            "cannot read this List item: {}",
+                            decoder_error(&e.to_string())
+                        ),
+                    ),
+                }
+            }
+            continue;
+        }
+        match serde_json::from_str::<Object>(raw) {
+            Ok(object) => out.add(object),
+            Err(e) => out.error(
+                doc_line + e.line().saturating_sub(1),
+                format!(
+                    "cannot read this JSON document: {}",
+                    decoder_error(&e.to_string())
+                ),
+            ),
+        }
+    }
 }
 
 /// Loads a dump; never fails as a whole.
@@ -196,14 +313,11 @@ pub fn load(text: &str) -> Loaded {
     for line in text.split_inclusive('\n') {
         let content = line.trim_end();
         if is_warning(content) {
-            out.diagnostics.push(Diagnostic {
-                line: u32::try_from(first_line).unwrap_or(u32::MAX),
-                level: DiagnosticLevel::Warning,
-                message: format!(
-                    "skipped a kubectl warning: {}",
-                    content.chars().take(120).collect::<String>()
-                ),
-            });
+            out.note(
+                first_line,
+                DiagnosticLevel::Warning,
+                format!("skipped a kubectl warning: {}", excerpt_n(content, 120)),
+            );
         } else if !content.trim().is_empty() {
             break;
         }
@@ -212,22 +326,8 @@ pub fn load(text: &str) -> Loaded {
     }
     let body = text.get(skip..).unwrap_or_default();
     if body.trim_start().starts_with(['{', '[']) {
-        // JSON, possibly several concatenated documents.
-        let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Object>();
-        loop {
-            match stream.next() {
-                None => break,
-                Some(Ok(object)) => out.add(object),
-                Some(Err(e)) => {
-                    out.error(
-                        first_line - 1 + e.line(),
-                        format!("cannot read this JSON: {e}"),
-                    );
-                    break;
-                }
-            }
-        }
-        return out;
+        load_json(body, first_line, &mut out);
+        return out.finish();
     }
     for (line, doc) in documents(body, first_line) {
         if !has_content(doc) {
@@ -250,7 +350,7 @@ pub fn load(text: &str) -> Loaded {
             Err(e) => out.error(line, format!("cannot read this YAML document: {e}")),
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]
@@ -325,6 +425,96 @@ mod tests {
                 .starts_with("cannot read this List item: "),
             "{:?}",
             loaded.diagnostics
+        );
+    }
+
+    /// The same List as YAML and as JSON: an item whose `data` is an object (a
+    /// ControllerRevision's) loads, and an item no view can read costs only itself in both
+    /// formats (in JSON it once cost the whole List, with the Pods and webhooks beside it).
+    #[test]
+    fn json_and_yaml_lists_lose_only_the_bad_item() {
+        let yaml = "apiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  metadata: {name: a, namespace: ns}\n- kind: ControllerRevision\n  metadata: {name: r, namespace: ns}\n  data:\n    spec: {template: {spec: {containers: []}}}\n- kind: Pod\n  metadata: {name: {a: 1}}\n- kind: ValidatingWebhookConfiguration\n  metadata: {name: v}\n  webhooks: [{name: w.example.com}]\n";
+        let json = r#"{"apiVersion":"v1","kind":"List","items":[
+{"kind":"Pod","metadata":{"name":"a","namespace":"ns"}},
+{"kind":"ControllerRevision","metadata":{"name":"r","namespace":"ns"},"data":{"spec":{"template":{"spec":{"containers":[]}}}}},
+{"kind":"Pod",
+ "metadata":{"name":{"a":1}}},
+{"kind":"ValidatingWebhookConfiguration","metadata":{"name":"v"},"webhooks":[{"name":"w.example.com"}]}
+]}"#;
+        let want = vec![
+            "Pod/ns/a",
+            "ControllerRevision/ns/r",
+            "ValidatingWebhookConfiguration/v",
+        ];
+        for (format, text, line, prefix) in [
+            ("yaml", yaml, 10, "cannot read this List item: "),
+            ("json", json, 5, "cannot read this List item: "),
+        ] {
+            let loaded = load(text);
+            assert_eq!(kinds(&loaded), want, "{format}");
+            let d: Vec<(u32, &str)> = loaded
+                .diagnostics
+                .iter()
+                .map(|d| (d.line, d.message.as_str()))
+                .collect();
+            assert_eq!(d.len(), 1, "{format}: {d:?}");
+            assert_eq!(d[0].0, line, "{format}: {d:?}");
+            assert!(d[0].1.starts_with(prefix), "{format}: {d:?}");
+            assert!(
+                d[0].1.contains("invalid type: map, expected a string"),
+                "{format}: {d:?}"
+            );
+        }
+        // Several JSON documents, the second one broken: the others still load.
+        let loaded = load("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"}}\n{\"kind\":\"Pod\",\"metadata\":7}\n{\"kind\":\"Node\",\"metadata\":{\"name\":\"n\"}}");
+        assert_eq!(kinds(&loaded), vec!["Pod/x", "Node/n"]);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].line, 2);
+    }
+
+    /// Secret values are skipped unread (`IgnoredAny`), never decoded then dropped: shapes
+    /// that no string view accepts load, and no value reaches a diagnostic.
+    #[test]
+    fn secret_data_is_never_decoded() {
+        for text in [
+            "kind: Secret\nmetadata: {name: s, namespace: a}\ntype: Opaque\ndata:\n  password: [1, {nested: aHVudGVyMg==}]\n  token: {a: b}\nstringData:\n  AWS_SECRET_ACCESS_KEY: {x: [wJalrXUtnFEMI]}\n",
+            r#"{"kind":"Secret","metadata":{"name":"s","namespace":"a"},"type":"Opaque","data":{"password":[1,{"nested":"aHVudGVyMg=="}],"token":{"a":"b"}},"stringData":{"AWS_SECRET_ACCESS_KEY":{"x":["wJalrXUtnFEMI"]}}}"#,
+        ] {
+            let loaded = load(text);
+            assert_eq!(kinds(&loaded), vec!["Secret/a/s"], "{text}");
+            assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+            assert!(loaded.objects[0].data.is_none());
+        }
+        // A value where a view does read (here `metadata.name`) is named by its kind only.
+        let loaded = load("kind: Pod\nmetadata:\n  name: {password: hunter2}\n");
+        let message = &loaded.diagnostics[0].message;
+        assert!(!message.contains("hunter2"), "{message}");
+        let loaded = load(r#"{"kind":"Pod","metadata":{"name":["AKIAIOSFODNN7EXAMPLE"]}}"#);
+        let message = &loaded.diagnostics[0].message;
+        assert!(
+            message.starts_with(
+                "cannot read this JSON document: invalid type: sequence, expected a string"
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("AKIA"), "{message}");
+    }
+
+    #[test]
+    fn diagnostics_are_capped_with_a_summary() {
+        let text: String = (0..5000)
+            .map(|i| format!("kind: Pod\nmetadata: [{i}]\n---\n"))
+            .collect();
+        let loaded = load(&text);
+        assert_eq!(
+            loaded.diagnostics.len(),
+            crate::metrics::MAX_DIAGNOSTICS + 1
+        );
+        let last = loaded.diagnostics.last().unwrap();
+        assert_eq!(last.line, 3001);
+        assert_eq!(
+            last.message,
+            "and 4000 more diagnostics from this line on, not listed (only the first 1000 are)"
         );
     }
 

@@ -4,13 +4,15 @@ mod load;
 pub mod policyreport;
 pub mod report;
 
-pub use load::{load, Loaded};
+pub use load::{decode_yaml, load, Loaded, MAX_FLOW_DEPTH};
 
 use crate::k8s::{
     ObjectMeta, PodTemplateSpec, Text, Webhook, WebhookConfiguration, Workload, WorkloadSpec,
 };
-use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// `status.nodeInfo` of a Node.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -32,9 +34,10 @@ pub struct VersionInfo {
     pub git_version: Option<String>,
 }
 
-/// Any object of a dump: the union of the fields the cluster checks read. Secret `data` and
-/// `stringData` are not among them; ConfigMap `data` is kept only for the ConfigMaps a check
-/// reads and dropped for every other object at load time.
+/// Any object of a dump: the union of the fields the cluster checks read. `stringData` is not
+/// among them (skipped unread); of `data`, only the values under [`READ_DATA_KEYS`] are decoded
+/// (every other value, so every value of a Secret, is skipped unread by `IgnoredAny`), and even
+/// those are dropped at load time unless the object is one of [`KEPT_CONFIGMAPS`].
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Object {
@@ -44,6 +47,7 @@ pub struct Object {
     pub spec: Option<WorkloadSpec>,
     pub template: Option<PodTemplateSpec>,
     pub webhooks: Option<Vec<Webhook>>,
+    #[serde(deserialize_with = "read_data")]
     pub data: Option<BTreeMap<String, Text>>,
     pub status: Option<Status>,
     #[serde(rename = "type")]
@@ -64,6 +68,153 @@ pub const KEPT_CONFIGMAPS: &[(&str, &str)] = &[
     ("kube-system", "kube-proxy-config"),
     ("kube-system", "aws-auth"),
 ];
+
+/// The `data` keys a check reads: aws-auth's `mapRoles`, `mapUsers`, `mapAccounts`, and
+/// kube-proxy's `config` / `config.conf`.
+pub const READ_DATA_KEYS: &[&str] = &[
+    "mapRoles",
+    "mapUsers",
+    "mapAccounts",
+    "config",
+    "config.conf",
+];
+
+/// `data`, keeping the scalar values of [`READ_DATA_KEYS`] and skipping everything else
+/// unread. Never fails on the shape: a `data` that is no map (a ControllerRevision's is any
+/// JSON) or a kept key that is no scalar is skipped, so it cannot cost the object.
+fn read_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BTreeMap<String, Text>>, D::Error> {
+    struct Data;
+    impl<'de> Visitor<'de> for Data {
+        type Value = Option<BTreeMap<String, Text>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<DataKey>()? {
+                match key.0 {
+                    Some(key) => {
+                        if let Some(text) = map.next_value::<Scalar>()?.0 {
+                            out.insert(key.to_owned(), text);
+                        }
+                    }
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Some(out))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            IgnoredAny.visit_seq(seq).map(|_| None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(Data)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Data)
+}
+
+/// A `data` key: which of [`READ_DATA_KEYS`] it is, if any (no other key is kept).
+struct DataKey(Option<&'static str>);
+
+impl<'de> Deserialize<'de> for DataKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Key;
+        impl Visitor<'_> for Key {
+            type Value = DataKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DataKey, E> {
+                Ok(DataKey(READ_DATA_KEYS.iter().copied().find(|k| *k == v)))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<DataKey, E> {
+                Ok(DataKey(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<DataKey, E> {
+                Ok(DataKey(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<DataKey, E> {
+                Ok(DataKey(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<DataKey, E> {
+                Ok(DataKey(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<DataKey, E> {
+                Ok(DataKey(None))
+            }
+        }
+        d.deserialize_any(Key)
+    }
+}
+
+/// A kept value when it is a scalar (as `Text`); anything else is skipped.
+struct Scalar(Option<Text>);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(Some(Text(v.into()))))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(Some(Text(v.to_string().into()))))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(Text(v.to_string().into()))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(Text(v.to_string().into()))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(Some(Text(v.to_string().into()))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Scalar, D2::Error> {
+                d.deserialize_any(V)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
+                IgnoredAny.visit_seq(seq).map(|_| Scalar(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+                IgnoredAny.visit_map(map).map(|_| Scalar(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 impl Object {
     pub fn kind(&self) -> &str {

@@ -7,7 +7,8 @@
 //! [`Diagnostic`] with its line number and the rest is read. Names and label values borrow from
 //! the input unless they contain escapes.
 
-use super::{Diagnostic, DiagnosticLevel, Family, MetricType, Sample};
+use super::{Diagnostic, DiagnosticLevel, Family, MetricType, Overflow, Sample};
+use crate::redact::{excerpt, excerpt_n, scrub};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -36,6 +37,7 @@ pub fn parse(input: &str) -> Exposition<'_> {
     let mut parser = Parser {
         out: Exposition::default(),
         last: None,
+        overflow: Overflow::default(),
     };
     let mut eof_at: Option<u32> = None;
     for (i, raw) in input.split('\n').enumerate() {
@@ -65,13 +67,76 @@ pub fn parse(input: &str) -> Exposition<'_> {
             parser.diag(line_no, DiagnosticLevel::Error, message);
         }
     }
+    parser.overflow.finish(&mut parser.out.diagnostics);
+    adopt_untyped_histograms(&mut parser.out);
     parser.out
+}
+
+/// Series without a `# TYPE` line are untyped, yet PromQL's `histogram_quantile` reads any
+/// `*_bucket` series by its `le` label (`promql/functions.go` groups by every label but `le`;
+/// types play no part). So an untyped `base_bucket` family whose samples carry `le` is joined
+/// with the untyped `base_sum` and `base_count` under `base`, where every reader looks for a
+/// histogram, as `# TYPE base histogram` would have placed them. Linear in the samples.
+fn adopt_untyped_histograms(out: &mut Exposition<'_>) {
+    let bases: Vec<String> = out
+        .families
+        .iter()
+        .filter(|f| f.kind == MetricType::Untyped)
+        .filter(|f| f.samples.first().is_some_and(|s| s.label("le").is_some()))
+        .filter_map(|f| f.name.strip_suffix("_bucket").map(str::to_owned))
+        .filter(|base| !base.is_empty())
+        .collect();
+    for base in bases {
+        let target = match out.index.get(base.as_str()) {
+            Some(&i)
+                if out
+                    .families
+                    .get(i)
+                    .is_some_and(|f| f.kind == MetricType::Untyped) =>
+            {
+                i
+            }
+            Some(_) => continue, // Typed as something else: left as written.
+            None => {
+                let i = out.families.len();
+                out.families.push(Family {
+                    name: Cow::Owned(base.clone()),
+                    kind: MetricType::Untyped,
+                    help: None,
+                    unit: None,
+                    samples: Vec::new(),
+                });
+                out.index.insert(Cow::Owned(base.clone()), i);
+                i
+            }
+        };
+        let mut moved = Vec::new();
+        for suffix in ["_bucket", "_sum", "_count"] {
+            let name = format!("{base}{suffix}");
+            let Some(&i) = out.index.get(name.as_str()) else {
+                continue;
+            };
+            if let Some(f) = out
+                .families
+                .get_mut(i)
+                .filter(|f| f.kind == MetricType::Untyped)
+            {
+                moved.append(&mut f.samples);
+                out.index.remove(name.as_str());
+            }
+        }
+        if let Some(f) = out.families.get_mut(target) {
+            f.samples.append(&mut moved);
+            f.samples.sort_by_key(|s| s.line);
+        }
+    }
 }
 
 struct Parser<'a> {
     out: Exposition<'a>,
     /// The family the previous sample went to: consecutive samples nearly always share it.
     last: Option<usize>,
+    overflow: Overflow,
 }
 
 /// The suffixes a sample name may carry over its family's name, by family type.
@@ -198,11 +263,9 @@ fn split_token(s: &str) -> (&str, &str) {
 
 impl<'a> Parser<'a> {
     fn diag(&mut self, line: u32, level: DiagnosticLevel, message: String) {
-        self.out.diagnostics.push(Diagnostic {
-            line,
-            level,
-            message,
-        });
+        // Metric names in a message are no excerpts: `scrub` withholds what may be a credential.
+        self.overflow
+            .push(&mut self.out.diagnostics, line, level, || scrub(&message));
     }
 
     /// The family declared (or implied) by `name`, created when new.
@@ -257,7 +320,8 @@ impl<'a> Parser<'a> {
             "stateset" => MetricType::StateSet,
             other => {
                 warnings.push(format!(
-                    "unknown metric type {other:?} for {name}; read as untyped"
+                    "unknown metric type {} for {name}; read as untyped",
+                    excerpt(other)
                 ));
                 MetricType::Untyped
             }
@@ -319,8 +383,7 @@ impl<'a> Parser<'a> {
             Some((name, rest)) => (Some(Cow::Borrowed(name)), rest),
             None if line.starts_with('{') => (None, line),
             None => {
-                let shown: String = line.chars().take(60).collect();
-                return Err(format!("not a sample or comment: {shown:?}"));
+                return Err(format!("not a sample or comment: {}", excerpt(line)));
             }
         };
         let mut labels = "";
@@ -337,23 +400,25 @@ impl<'a> Parser<'a> {
         let Some(value) = parse_value(value_text) else {
             // Prose (a pasted `Warning: ...` from kubectl) rather than a sample with a bad value.
             if tail.split_whitespace().count() > 1 {
-                let shown: String = line.chars().take(60).collect();
-                return Err(format!("not a sample or comment: {shown:?}"));
+                return Err(format!("not a sample or comment: {}", excerpt(line)));
             }
-            return Err(format!("{name}: {value_text:?} is not a number"));
+            return Err(format!("{name}: {} is not a number", excerpt(value_text)));
         };
         let (ts_text, tail) = split_token(tail);
-        let timestamp = if ts_text.is_empty() || ts_text == "#" {
-            None
-        } else {
-            Some(
-                parse_value(ts_text)
-                    .ok_or_else(|| format!("{name}: timestamp {ts_text:?} is not a number"))?,
-            )
-        };
+        let timestamp =
+            if ts_text.is_empty() || ts_text == "#" {
+                None
+            } else {
+                Some(parse_value(ts_text).ok_or_else(|| {
+                    format!("{name}: timestamp {} is not a number", excerpt(ts_text))
+                })?)
+            };
         let tail = tail.trim_start_matches([' ', '\t']);
         if !(tail.is_empty() || tail.starts_with('#') || ts_text == "#") {
-            return Err(format!("{name}: unexpected text after the value: {tail:?}"));
+            return Err(format!(
+                "{name}: unexpected text after the value: {}",
+                excerpt(tail)
+            ));
         }
         let family = self.family_of(&name);
         self.last = Some(family);
@@ -386,12 +451,8 @@ fn next_pair(s: &str) -> Result<Option<(Pair<'_>, &str)>, String> {
     let (key, rest) = if s.starts_with('"') {
         quoted(s)?
     } else {
-        let (key, rest) = ident(s).ok_or_else(|| {
-            format!(
-                "bad label name at {:?}",
-                s.chars().take(20).collect::<String>()
-            )
-        })?;
+        let (key, rest) =
+            ident(s).ok_or_else(|| format!("bad label name at {}", excerpt_n(s, 20)))?;
         (Cow::Borrowed(key), rest)
     };
     let rest = rest.trim_start_matches([' ', '\t']);
@@ -409,12 +470,7 @@ fn next_pair(s: &str) -> Result<Option<(Pair<'_>, &str)>, String> {
         None if rest.is_empty() => {
             return Err("unterminated label set (truncated line?)".to_owned())
         }
-        None => {
-            return Err(format!(
-                "expected ',' or '}}' at {:?}",
-                rest.chars().take(20).collect::<String>()
-            ))
-        }
+        None => return Err(format!("expected ',' or '}}' at {}", excerpt_n(rest, 20))),
     };
     Ok(Some(((key, value), rest)))
 }

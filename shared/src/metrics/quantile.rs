@@ -82,12 +82,9 @@ pub fn bucket_quantile(q: f64, buckets: &[Bucket]) -> Quantile {
         return nan(f64::NAN);
     }
     let mut rank = q * observations;
-    // sort.Search(n-1, count >= rank): the first such index, or n-1 when none.
-    let b = buckets
-        .iter()
-        .take(n - 1)
-        .position(|bucket| bucket.count >= rank)
-        .unwrap_or(n - 1);
+    // sort.Search(n-1, count >= rank): a binary search, as in Go. It equals a linear scan only
+    // while the counts are monotonic; a NaN count breaks that, and then the probes decide.
+    let b = go_sort_search(n - 1, |i| buckets.get(i).is_some_and(|x| x.count >= rank));
     if b == n - 1 {
         return with(buckets.get(n - 2).map_or(f64::NAN, |x| x.upper_bound));
     }
@@ -109,6 +106,22 @@ pub fn bucket_quantile(q: f64, buckets: &[Bucket]) -> Quantile {
         rank -= previous.count;
     }
     with(bucket_start + (bucket_end - bucket_start) * (rank / count))
+}
+
+/// Go's `sort.Search(n, f)` (`src/sort/search.go`): the smallest `i` in `0..n` for which `f(i)`
+/// holds, found by bisection, or `n`; for a predicate that is not monotonic it returns what Go
+/// returns because it probes the same indices in the same order.
+fn go_sort_search(n: usize, f: impl Fn(usize) -> bool) -> usize {
+    let (mut i, mut j) = (0, n);
+    while i < j {
+        let h = i + (j - i) / 2; // Go: int(uint(i+j) >> 1), the same index without overflow.
+        if f(h) {
+            j = h;
+        } else {
+            i = h + 1;
+        }
+    }
+    i
 }
 
 /// `coalesceBuckets`: buckets with the same bound (from differing label sets) are summed.
@@ -161,6 +174,34 @@ mod tests {
     }
 
     const INF: f64 = f64::INFINITY;
+
+    /// `bucketQuantile` finds the bucket with `sort.Search(len(buckets)-1, func(i int) bool {
+    /// return buckets[i].count >= rank })` (prometheus/prometheus `promql/quantile.go` at
+    /// 01381a80115bde3f6dbb392123980d0bfadf49af): a binary search. With NaN counts (left as they
+    /// are by the monotonicity pass, whose comparisons are all false for NaN) the bisection
+    /// probes index 2 (NaN: false), then 3, and lands in the bucket after the NaNs, whose
+    /// width over a NaN count gives NaN. A linear scan stopped at index 0 and gave 0.833.
+    #[test]
+    fn bucket_search_is_gos_binary_search() {
+        let buckets = b(&[
+            (1.0, 3.0),
+            (2.0, f64::NAN),
+            (4.0, f64::NAN),
+            (8.0, 4.0),
+            (INF, 5.0),
+        ]);
+        let q = bucket_quantile(0.5, &buckets);
+        assert!(q.value.is_nan(), "{q:?}");
+        assert!(!q.forced_monotonic && !q.fixed_precision, "{q:?}");
+        // Monotonic counts: the same bucket as a linear scan (rank 2.5 in the first bucket).
+        let fine = b(&[(1.0, 3.0), (2.0, 3.0), (4.0, 3.5), (8.0, 4.0), (INF, 5.0)]);
+        assert!((bucket_quantile(0.5, &fine).value - 2.5 / 3.0).abs() < 1e-12);
+        // sort.Search itself: first true index, n when none, bisection order on a non-monotone f.
+        assert_eq!(go_sort_search(4, |i| i >= 2), 2);
+        assert_eq!(go_sort_search(4, |_| false), 4);
+        assert_eq!(go_sort_search(0, |_| true), 0);
+        assert_eq!(go_sort_search(4, |i| i == 0 || i == 3), 3);
+    }
 
     /// Buckets le 0.1/0.2/+Inf with counts 50/70/110, values worked out by hand from the
     /// formula in `BucketQuantile` (rank = q·count, linear inside the bucket holding it).

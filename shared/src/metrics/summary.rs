@@ -20,7 +20,9 @@ pub const DEFAULT_QUOTA_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EtcdSize {
+    #[serde(with = "crate::number")]
     pub db_size_bytes: f64,
+    #[serde(with = "crate::number")]
     pub quota_bytes: f64,
     pub source_metric: std::borrow::Cow<'static, str>,
     /// Whether `quota_bytes` came from the dump (`etcd_server_quota_backend_bytes`) or is the EKS default.
@@ -32,20 +34,26 @@ pub struct EtcdSize {
 pub struct ResourceLatency {
     pub verb: String,
     pub resource: String,
-    #[serde(deserialize_with = "crate::report::f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub count: f64,
+    #[serde(default, with = "crate::number::option")]
     pub p50: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p90: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p99: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerbLatency {
     pub verb: String,
-    #[serde(deserialize_with = "crate::report::f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub count: f64,
+    #[serde(default, with = "crate::number::option")]
     pub p50: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p90: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p99: Option<f64>,
 }
 
@@ -56,19 +64,23 @@ pub struct WebhookLatency {
     /// `validating` or `admit` (mutating), as the metric labels it.
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(deserialize_with = "crate::report::f64_or_nan")]
+    #[serde(with = "crate::number")]
     pub count: f64,
+    #[serde(default, with = "crate::number::option")]
     pub p50: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p90: Option<f64>,
+    #[serde(default, with = "crate::number::option")]
     pub p99: Option<f64>,
     /// Its configured timeout when the cluster export has its configuration, else `None`.
+    #[serde(default, with = "crate::number::option")]
     pub timeout_seconds: Option<f64>,
 }
 
 /// Per webhook (`name`, `type`): the quantiles of its admission latency, slowest p99 first.
 pub fn webhook_latency(
     dump: &Exposition<'_>,
-    timeouts: &BTreeMap<String, f64>,
+    timeouts: &super::timeouts::WebhookTimeouts,
 ) -> Vec<WebhookLatency> {
     let Some(family) = dump.family("apiserver_admission_webhook_admission_duration_seconds") else {
         return Vec::new();
@@ -78,7 +90,7 @@ pub fn webhook_latency(
         .map(|group| {
             let name = group.key(0).to_owned();
             WebhookLatency {
-                timeout_seconds: timeouts.get(&name).copied(),
+                timeout_seconds: timeouts.lookup(group.key(1), &name).map(|(t, _)| t.seconds),
                 kind: group.key(1).to_owned(),
                 count: group.count(),
                 p50: group.quantile(0.5).filter(|v| v.is_finite()),

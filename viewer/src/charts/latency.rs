@@ -1,7 +1,7 @@
 //! API request latency per verb: p50, p90 and p99 on a log scale.
 
 use super::{at, LABEL, VALUE, WIDTH};
-use crate::model::{log_position, nice_ceiling};
+use crate::model::{log_position, log_ticks, nice_ceiling};
 use cpguard_core::format;
 use cpguard_core::metrics::summary::VerbLatency;
 use yew::prelude::*;
@@ -26,12 +26,7 @@ pub fn verb_latency(props: &Props) -> Html {
     let span = WIDTH - LABEL - VALUE;
     let x = |v: f64| LABEL + span * log_position(v.max(LOW), LOW, high);
     let height = 30.0 + ROW * props.verbs.len() as f64;
-    let mut ticks = Vec::new();
-    let mut t = LOW;
-    while t <= high * 1.0001 {
-        ticks.push(t);
-        t *= 10.0;
-    }
+    let ticks = log_ticks(LOW, high);
     let rows = props.verbs.iter().enumerate().map(|(i, v)| {
         let y = 24.0 + ROW * i as f64;
         let bar = |n: usize, value: Option<f64>, class: &'static str| match value {

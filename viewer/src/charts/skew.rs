@@ -1,7 +1,7 @@
 //! Version skew: the control plane's minor version and every kubelet version, by nodes.
 
 use super::at;
-use crate::model::skew;
+use crate::model::{linear_ticks, skew};
 use cpguard_core::cluster::report::ClusterReport;
 use yew::prelude::*;
 
@@ -19,8 +19,10 @@ pub fn version_skew(props: &Props) -> Html {
         behinds.iter().copied().max().unwrap_or(0).max(3),
     );
     // x runs from the newest (left, ahead of the control plane) to the oldest.
-    let steps = (hi - lo).max(1) as f64;
-    let x = |behind: i64| 60.0 + 520.0 * ((behind - lo) as f64 / steps);
+    #[allow(clippy::cast_precision_loss)]
+    let steps = (i128::from(hi) - i128::from(lo)).max(1) as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let x = |behind: i64| 60.0 + 520.0 * ((i128::from(behind) - i128::from(lo)) as f64 / steps);
     let control_words = props
         .cluster
         .control_plane_version
@@ -48,10 +50,10 @@ pub fn version_skew(props: &Props) -> Html {
                 <title id="chart-skew-title">{"Kubelet versions against the control plane"}</title>
                 <desc id="chart-skew-desc">{desc.join("; ")}</desc>
                 <line class="grid" x1="40" x2="600" y1="60" y2="60" />
-                { for (lo..=hi).map(|b| html! {
+                { for linear_ticks(lo, hi).into_iter().map(|b| html! {
                     <text class="axis" x={at(x(b))} y="100" text-anchor="middle">
                         { match (control, b) {
-                            (Some(c), b) => format!("1.{}", i64::from(c) - b),
+                            (Some(c), b) => format!("1.{}", i128::from(c) - i128::from(b)),
                             (None, 0) => "control plane".to_owned(),
                             (None, b) => format!("-{b}"),
                         } }
