@@ -48,6 +48,18 @@ impl WebhookSettings {
     }
 }
 
+/// `admissionregistration.k8s.io/v1` defaults: an unset failurePolicy fails closed, timeout 10 s.
+pub const V1_DEFAULTS: (bool, i64) = (true, 10);
+/// `admissionregistration.k8s.io/v1beta1` defaults: fail open, timeout 30 s.
+pub const V1BETA1_DEFAULTS: (bool, i64) = (false, 30);
+/// A webhook that waits this long or longer is as bad as a fail-closed one (WH001).
+pub const SLOW_SECONDS: i64 = 30;
+
+/// Whether an apiVersion is `admissionregistration.k8s.io/v1beta1` (or any `*/v1beta1`).
+pub fn is_v1beta1(api_version: &str) -> bool {
+    api_version.ends_with("/v1beta1")
+}
+
 /// A webhook's failurePolicy and timeout after the API server's defaulting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Effective {
@@ -59,15 +71,19 @@ pub struct Effective {
 
 impl Effective {
     pub fn of(api_version: Option<&str>, webhook: &Webhook) -> Effective {
-        let v1beta1 = api_version.is_some_and(|v| v.ends_with("/v1beta1"));
+        let (default_closed, default_timeout) = if api_version.is_some_and(is_v1beta1) {
+            V1BETA1_DEFAULTS
+        } else {
+            V1_DEFAULTS
+        };
         let (fails_closed, failure_policy_defaulted) = match webhook.failure_policy.as_deref() {
             Some("Ignore") => (false, false),
             Some(_) => (true, false),
-            None => (!v1beta1, true),
+            None => (default_closed, true),
         };
         let (timeout_seconds, timeout_defaulted) = match webhook.timeout_seconds {
             Some(t) => (t, false),
-            None => (if v1beta1 { 30 } else { 10 }, true),
+            None => (default_timeout, true),
         };
         Effective {
             fails_closed,
@@ -120,9 +136,12 @@ fn any_resource(rule: &RuleWithOperations, resource: &str) -> bool {
         .any(|r| has(rule.resources.as_ref(), r))
 }
 
+/// Every admission operation: a rule listing them all is as catch-all as `*`.
+pub const ALL_OPERATIONS: [&str; 4] = ["CREATE", "UPDATE", "DELETE", "CONNECT"];
+
 fn all_operations(rule: &RuleWithOperations) -> bool {
     has(rule.operations.as_ref(), "*")
-        || ["CREATE", "UPDATE", "DELETE", "CONNECT"]
+        || ALL_OPERATIONS
             .iter()
             .all(|op| has(rule.operations.as_ref(), op))
 }
@@ -140,7 +159,7 @@ pub fn is_catch_all(rule: &RuleWithOperations) -> bool {
 }
 
 /// Built-in resources that are cluster-scoped; anything else (CRDs included) may be namespaced.
-const CLUSTER_SCOPED: &[&str] = &[
+pub const CLUSTER_SCOPED: &[&str] = &[
     "namespaces",
     "nodes",
     "persistentvolumes",
@@ -190,7 +209,7 @@ fn matches_namespaced(rule: &RuleWithOperations) -> bool {
 }
 
 /// Control-plane-critical resources: (group, resource, namespaced).
-const CRITICAL: &[(&str, &str, bool)] = &[
+pub const CRITICAL: &[(&str, &str, bool)] = &[
     ("coordination.k8s.io", "leases", true),
     ("", "events", true),
     ("events.k8s.io", "events", true),
@@ -314,7 +333,7 @@ fn wh001_catch_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
     let Some((j, rule)) = cx.rules.iter().enumerate().find(|(_, r)| is_catch_all(r)) else {
         return;
     };
-    if cx.effective.fails_closed || cx.effective.timeout_seconds >= 30 {
+    if cx.effective.fails_closed || cx.effective.timeout_seconds >= SLOW_SECONDS {
         let message = format!(
             "webhook {:?} intercepts every resource ({}) with {}: while it is down or slow, no write in the cluster succeeds",
             cx.name,
