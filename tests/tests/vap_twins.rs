@@ -484,7 +484,7 @@ fn twins_refuse_objects_beyond_their_bounds() {
     let outcome = compiled.evaluate(&pod, "Pod");
     assert_eq!(
         outcome.failed,
-        vec![("bounds".to_owned(), "cpguard evaluates at most 128 sysctls per pod spec, each value at most 4096 bytes (a CEL cost bound); this object has 129 sysctls".to_owned())]
+        vec![("bounds".to_owned(), "cpguard evaluates at most 64 sysctls per pod spec, each value at most 4096 bytes (a CEL cost bound); this object has 65 sysctls".to_owned())]
     );
     assert!(sysctl_violations(&SysctlSettings::default(), &pod, "Pod").is_empty());
     let long = json!({"kind": "Pod", "spec": {"securityContext": {"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1".repeat(4097)}]}}});

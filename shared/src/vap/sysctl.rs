@@ -12,7 +12,7 @@ pub const NAME: &str = "cpguard-unsafe-sysctls";
 
 /// Sysctls per pod spec the twin evaluates: more are refused (a cost bound; real Pods set a
 /// handful).
-pub const MAX_SYSCTLS: u64 = 128;
+pub const MAX_SYSCTLS: u64 = 64;
 /// The longest sysctl value the twin evaluates, in bytes (a page: more than any sysctl takes).
 pub const MAX_VALUE_BYTES: u64 = 4096;
 

@@ -156,31 +156,29 @@ fn wh003() -> String {
 }
 
 fn wh004() -> String {
-    let per_resource: Vec<String> = CRITICAL
-        .iter()
-        .map(|(group, resource, namespaced)| {
-            let reaches = if *namespaced {
-                format!("!{} && variables_reaches", scope_is("r", "Cluster"))
-            } else {
-                format!("!{}", scope_is("r", "Namespaced"))
-            };
-            format!(
-                "({reaches} && {} && {})",
-                any_group("r", group),
-                any_resource("r", resource)
-            )
-        })
-        .collect();
+    // The namespace selector does not depend on the rule: tested once per webhook, outside the
+    // loop over rules (for the cost), which is why namespaced and cluster-scoped resources are
+    // two loops.
+    let entries = |namespaced: bool| -> Vec<String> {
+        CRITICAL
+            .iter()
+            .filter(|(_, _, n)| *n == namespaced)
+            .map(|(group, resource, _)| {
+                format!("({} && {})", any_group("r", group), any_resource("r", resource))
+            })
+            .collect()
+    };
     let reaches_lease_namespaces = format!(
         "({} || {})",
         selector_matches_namespace("namespaceSelector", "'kube-node-lease'"),
         selector_matches_namespace("namespaceSelector", "'kube-system'")
     );
     findings(&format!(
-        "{RULES_OF}.exists(r, {})",
-        per_resource
-            .join(" || ")
-            .replace("variables_reaches", &reaches_lease_namespaces)
+        "({reaches_lease_namespaces} && {RULES_OF}.exists(r, !{} && ({}))) || {RULES_OF}.exists(r, !{} && ({}))",
+        scope_is("r", "Cluster"),
+        entries(true).join(" || "),
+        scope_is("r", "Namespaced"),
+        entries(false).join(" || "),
     ))
 }
 
