@@ -53,7 +53,7 @@ struct AnalyzeArgs {
     /// Settings of the unsafe-sysctls policy (JSON or YAML: allowedUnsafeSysctls, forbiddenSysctls, podSecurityVersion).
     #[arg(long, value_name = "FILE")]
     sysctl_settings: Option<String>,
-    /// Settings of the webhook-guard policy (JSON or YAML: maxTimeoutSeconds, requireKubeSystemExclusion, exemptWebhooks).
+    /// Settings of the webhook-guard policy (JSON or YAML: maxTimeoutSeconds, requireKubeSystemExclusion, rejectWarnings, exemptWebhooks).
     #[arg(long, value_name = "FILE")]
     webhook_settings: Option<String>,
     /// Thresholds to override, as JSON or YAML (camelCase keys; see `cpguard analyze --print-config`).

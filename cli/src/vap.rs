@@ -57,7 +57,12 @@ pub fn run(args: &PolicyArgs) -> Result<ExitCode, String> {
     let PolicyCommand::Vap(args) = &args.command;
     let actions = vap::parse_actions(&args.validation_actions)?;
     let path = args.settings.as_deref();
-    let invalid = |e: String| format!("{}: invalid policy settings: {e}", path.unwrap_or("settings"));
+    let invalid = |e: String| {
+        format!(
+            "{}: invalid policy settings: {e}",
+            path.unwrap_or("settings")
+        )
+    };
     let twin = match args.policy {
         Which::UnsafeSysctls => {
             vap::sysctl::twin(&settings::<SysctlSettings>(path)?).map_err(invalid)?

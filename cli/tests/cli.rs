@@ -434,7 +434,7 @@ fn rule_settings_files_change_the_verdicts() {
     let webhooks = dir.join("webhooks.json");
     std::fs::write(
         &webhooks,
-        r#"{"exemptWebhooks": ["validate.policy-engine.example.com"]}"#,
+        r#"{"exemptWebhooks": ["policy-engine/validate.policy-engine.example.com"]}"#,
     )
     .unwrap();
     let out = cpguard(

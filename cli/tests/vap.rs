@@ -51,18 +51,32 @@ fn prints_the_policy_and_its_binding_with_the_settings() {
     assert_eq!(docs[0]["spec"]["failurePolicy"], "Fail");
     assert_eq!(docs[1]["spec"]["validationActions"], json!(["Deny"]));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("baseline list (v1.29) nor in allowedUnsafeSysctls"), "{text}");
-    assert!(text.contains("e.normalized == 'net.core.somaxconn'"), "{text}");
+    assert!(
+        text.contains("baseline list (v1.29) nor in allowedUnsafeSysctls"),
+        "{text}"
+    );
+    assert!(
+        text.contains("e.normalized == 'net.core.somaxconn'"),
+        "{text}"
+    );
     // The same bytes as the generator in the core (the viewer downloads those too).
-    let settings: SysctlSettings =
-        serde_yaml_ng::from_str("podSecurityVersion: v1.29\nallowedUnsafeSysctls: [net.core.somaxconn]\n").unwrap();
+    let settings: SysctlSettings = serde_yaml_ng::from_str(
+        "podSecurityVersion: v1.29\nallowedUnsafeSysctls: [net.core.somaxconn]\n",
+    )
+    .unwrap();
     let expected = cpguard_core::vap::sysctl::twin(&settings)
         .unwrap()
         .to_yaml(&[cpguard_core::vap::ValidationAction::Deny])
         .unwrap();
     assert_eq!(text, expected);
 
-    let out = cpguard(&["policy", "vap", "webhook-guard", "--validation-actions", "Warn,Audit"]);
+    let out = cpguard(&[
+        "policy",
+        "vap",
+        "webhook-guard",
+        "--validation-actions",
+        "Warn,Audit",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let docs = documents(&out.stdout);
     assert_eq!(
@@ -71,7 +85,10 @@ fn prints_the_policy_and_its_binding_with_the_settings() {
     );
     assert_eq!(
         docs[0]["spec"]["matchConstraints"]["resourceRules"][0]["resources"],
-        json!(["validatingwebhookconfigurations", "mutatingwebhookconfigurations"])
+        json!([
+            "validatingwebhookconfigurations",
+            "mutatingwebhookconfigurations"
+        ])
     );
 }
 
@@ -83,10 +100,12 @@ fn invalid_settings_give_the_policy_message() {
         (
             "unsafe-sysctls",
             r#"{"allowedUnsafeSysctls": ["vm.max_map_count"]}"#,
-            serde_json::from_str::<SysctlSettings>(r#"{"allowedUnsafeSysctls": ["vm.max_map_count"]}"#)
-                .unwrap()
-                .validate()
-                .unwrap_err(),
+            serde_json::from_str::<SysctlSettings>(
+                r#"{"allowedUnsafeSysctls": ["vm.max_map_count"]}"#,
+            )
+            .unwrap()
+            .validate()
+            .unwrap_err(),
         ),
         (
             "webhook-guard",
@@ -117,7 +136,13 @@ fn invalid_settings_give_the_policy_message() {
             "{policy} {text}"
         );
     }
-    let out = cpguard(&["policy", "vap", "unsafe-sysctls", "--validation-actions", "Deny,Warn"]);
+    let out = cpguard(&[
+        "policy",
+        "vap",
+        "unsafe-sysctls",
+        "--validation-actions",
+        "Deny,Warn",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

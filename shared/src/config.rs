@@ -99,7 +99,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("sysctlSettings.podSecurityVersion", "SYS001: latest or v1.N, the Pod Security Standards version whose baseline list applies."),
     ("webhookSettings.maxTimeoutSeconds", "WH002: reject fail-closed webhooks whose timeout is above this (1-30); empty: warn above 10 s."),
     ("webhookSettings.requireKubeSystemExclusion", "WH003: reject, not just warn about, fail-closed webhooks that reach kube-system."),
-    ("webhookSettings.exemptWebhooks", "WH001-WH005: webhook or configuration names never rejected (still warned about)."),
+    ("webhookSettings.rejectWarnings", "WH001-WH005: reject for every finding (the in-cluster setting: the audit scanner records rejections only)."),
+    ("webhookSettings.exemptWebhooks", "WH001-WH005: configuration/webhook or configuration/* never rejected (still warned about)."),
 ];
 
 /// The help line of a setting, by its key (see [`HELP`]).

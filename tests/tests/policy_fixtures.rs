@@ -94,12 +94,34 @@ fn webhook_guard_fixtures() {
         ("vwc_catch_all_fail_closed.json", none.clone()),
         (
             "vwc_catch_all_fail_closed.json",
-            json!({"exemptWebhooks": ["validate.policy.example.com"]}),
+            json!({"exemptWebhooks": ["policy-engine/validate.policy.example.com"]}),
         ),
         (
             "vwc_catch_all_fail_closed.json",
-            json!({"exemptWebhooks": ["policy-engine"]}),
+            json!({"exemptWebhooks": ["policy-engine/*"]}),
         ),
+        // The same webhook name in another configuration exempts nothing here.
+        (
+            "vwc_catch_all_fail_closed.json",
+            json!({"exemptWebhooks": ["other-engine/validate.policy.example.com"]}),
+        ),
+        // A bare name is a settings error naming the qualified forms.
+        (
+            "vwc_catch_all_fail_closed.json",
+            json!({"exemptWebhooks": ["validate.policy.example.com"]}),
+        ),
+        // Issue 9: WH001 judges the union of a webhook's rules, CONNECT or not.
+        ("vwc_every_write_no_connect.json", none.clone()),
+        ("vwc_catch_all_split.json", none.clone()),
+        ("vwc_catch_all_split_scopes.json", none.clone()),
+        ("vwc_create_update_only.json", none.clone()),
+        // The in-cluster configuration: every finding is a rejection, so the audit scanner
+        // records it (it keeps a rejection's message and drops warnings).
+        (
+            "vwc_reaches_kube_system.json",
+            json!({"rejectWarnings": true}),
+        ),
+        ("vwc_five_webhooks.json", json!({"rejectWarnings": true})),
         ("vwc_catch_all_fail_open.json", none.clone()),
         ("vwc_catch_all_v1beta1.json", none.clone()),
         ("mwc_long_timeout.json", none.clone()),
@@ -127,7 +149,7 @@ fn webhook_guard_fixtures() {
 #[test]
 fn settings_validation_messages() {
     let mut out = String::new();
-    let cases: [(&str, Value); 14] = [
+    let cases: [(&str, Value); 16] = [
         ("unsafe-sysctls", json!({})),
         ("unsafe-sysctls", Value::Null),
         (
@@ -164,7 +186,15 @@ fn settings_validation_messages() {
         ),
         (
             "webhook-guard",
-            json!({"maxTimeoutSeconds": 30, "requireKubeSystemExclusion": true, "exemptWebhooks": ["a"]}),
+            json!({"maxTimeoutSeconds": 30, "requireKubeSystemExclusion": true, "exemptWebhooks": ["a/b", "c/*"]}),
+        ),
+        (
+            "webhook-guard",
+            json!({"exemptWebhooks": ["validation.gatekeeper.sh"]}),
+        ),
+        (
+            "webhook-guard",
+            json!({"rejectWarnings": true, "exemptWebhooks": ["a/"]}),
         ),
     ];
     for (policy, settings) in &cases {

@@ -269,6 +269,8 @@ fn webhook_violations(settings: &WebhookSettings, object: &Value) -> Vec<Violati
 struct Checker {
     compiled: Vec<(Value, Compiled)>,
     compared: usize,
+    /// Comparisons where the Rust rule rejected (so the test sees both verdicts).
+    rejected: usize,
 }
 
 impl Checker {
@@ -282,6 +284,7 @@ impl Checker {
                 })
                 .collect(),
             compared: 0,
+            rejected: 0,
         }
     }
 
@@ -295,6 +298,7 @@ impl Checker {
                 })
                 .collect(),
             compared: 0,
+            rejected: 0,
         }
     }
 
@@ -303,6 +307,7 @@ impl Checker {
             let parsed: SysctlSettings = serde_json::from_value(settings.clone()).unwrap();
             let outcome = compiled.evaluate(object, kind);
             let violations = sysctl_violations(&parsed, object, kind);
+            self.rejected += usize::from(violations.iter().any(|v| v.enforced));
             assert_equal(
                 &format!("{input} settings={settings}"),
                 &compiled.twin,
@@ -319,6 +324,7 @@ impl Checker {
             let kind = object["kind"].as_str().unwrap_or_default();
             let outcome = compiled.evaluate(object, kind);
             let violations = webhook_violations(&parsed, object);
+            self.rejected += usize::from(violations.iter().any(|v| v.enforced));
             assert_equal(
                 &format!("{input} settings={settings}"),
                 &compiled.twin,
@@ -346,7 +352,8 @@ fn webhook_settings_pool() -> Vec<Value> {
     vec![
         json!({}),
         json!({"maxTimeoutSeconds": 5, "requireKubeSystemExclusion": true}),
-        json!({"maxTimeoutSeconds": 15, "exemptWebhooks": ["a.example.com", "cfg"]}),
+        json!({"maxTimeoutSeconds": 15, "exemptWebhooks": ["cfg/a.example.com", "other/*"]}),
+        json!({"rejectWarnings": true, "exemptWebhooks": [" cfg/b.example.com ", "gatekeeper-validating-webhook-configuration/*", "istio-sidecar-injector/rev.namespace.sidecar-injector.istio.io"]}),
     ]
 }
 
@@ -373,65 +380,67 @@ fn matches(twin: &Twin, request: &Value) -> bool {
 #[test]
 fn unsafe_sysctls_twin_equals_the_rule_on_fixtures_and_corpus() {
     on_big_stack(|| {
-    let mut checker = Checker::sysctls(&sysctl_settings_pool());
-    // The project's fixtures: full AdmissionRequests.
-    let mut fixtures = 0;
-    let mut unmatched = 0;
-    for path in files(&root().join("policies/unsafe-sysctls/test_data"), "json") {
-        let request = read_yaml(&path);
-        let name = path.display().to_string();
-        let kind = request["kind"]["kind"].as_str().unwrap_or_default();
-        if matches(&checker.compiled[0].1.twin, &request) {
-            checker.check_sysctls(&name, &request["object"], kind);
-            fixtures += 1;
-        } else {
-            // Not selected by the twin (DELETE, a ConfigMap): the Kubewarden policy accepts too.
-            let violations = if request["object"].is_null() {
-                Vec::new()
+        let mut checker = Checker::sysctls(&sysctl_settings_pool());
+        // The project's fixtures: full AdmissionRequests.
+        let mut fixtures = 0;
+        let mut unmatched = 0;
+        for path in files(&root().join("policies/unsafe-sysctls/test_data"), "json") {
+            let request = read_yaml(&path);
+            let name = path.display().to_string();
+            let kind = request["kind"]["kind"].as_str().unwrap_or_default();
+            if matches(&checker.compiled[0].1.twin, &request) {
+                checker.check_sysctls(&name, &request["object"], kind);
+                fixtures += 1;
             } else {
-                sysctl_violations(&SysctlSettings::default(), &request["object"], kind)
-            };
-            assert!(violations.is_empty(), "{name}: {violations:?}");
-            unmatched += 1;
-        }
-    }
-    assert_eq!((fixtures, unmatched), (17, 2));
-    let mut corpus_files = 0;
-    if let Some(dir) = corpus("workloads") {
-        for path in files(&dir, "yaml") {
-            let object = read_yaml(&path);
-            let kind = object["kind"].as_str().unwrap_or_default().to_owned();
-            checker.check_sysctls(&path.display().to_string(), &object, &kind);
-            corpus_files += 1;
-        }
-        assert_eq!(corpus_files, 28);
-    }
-    // Every PSS fixture, at its own version (and at the settings above).
-    let mut pss = 0;
-    if let Some(dir) = corpus("pss/baseline") {
-        let mut version_checkers: BTreeMap<String, Checker> = BTreeMap::new();
-        for version_dir in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-            let version = version_dir.file_name().to_string_lossy().into_owned();
-            let at = version_checkers.entry(version.clone()).or_insert_with(|| {
-                Checker::sysctls(&[json!({ "podSecurityVersion": version })])
-            });
-            for verdict in ["pass", "fail"] {
-                for path in files(&version_dir.path().join(verdict), "yaml") {
-                    let object = read_yaml(&path);
-                    let kind = object["kind"].as_str().unwrap_or("Pod").to_owned();
-                    let name = path.display().to_string();
-                    at.check_sysctls(&name, &object, &kind);
-                    checker.check_sysctls(&name, &object, &kind);
-                    pss += 1;
-                }
+                // Not selected by the twin (DELETE, a ConfigMap): the Kubewarden policy accepts too.
+                let violations = if request["object"].is_null() {
+                    Vec::new()
+                } else {
+                    sysctl_violations(&SysctlSettings::default(), &request["object"], kind)
+                };
+                assert!(violations.is_empty(), "{name}: {violations:?}");
+                unmatched += 1;
             }
         }
-        assert_eq!(version_checkers.len(), 38);
-        assert_eq!(pss, 160);
-        checker.compared += version_checkers.values().map(|c| c.compared).sum::<usize>();
-    }
-    println!(
-        "unsafe-sysctls: {} comparisons ({fixtures} fixtures + {corpus_files} corpus workloads + {pss} PSS fixtures, each at {} settings; PSS fixtures also at their own version)",
+        assert_eq!((fixtures, unmatched), (17, 2));
+        let mut corpus_files = 0;
+        if let Some(dir) = corpus("workloads") {
+            for path in files(&dir, "yaml") {
+                let object = read_yaml(&path);
+                let kind = object["kind"].as_str().unwrap_or_default().to_owned();
+                checker.check_sysctls(&path.display().to_string(), &object, &kind);
+                corpus_files += 1;
+            }
+            assert_eq!(corpus_files, 28);
+        }
+        // Every PSS fixture, at its own version (and at the settings above).
+        let mut pss = 0;
+        if let Some(dir) = corpus("pss/baseline") {
+            let mut version_checkers: BTreeMap<String, Checker> = BTreeMap::new();
+            for version_dir in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+                let version = version_dir.file_name().to_string_lossy().into_owned();
+                let at = version_checkers.entry(version.clone()).or_insert_with(|| {
+                    Checker::sysctls(&[json!({ "podSecurityVersion": version })])
+                });
+                for verdict in ["pass", "fail"] {
+                    for path in files(&version_dir.path().join(verdict), "yaml") {
+                        let object = read_yaml(&path);
+                        let kind = object["kind"].as_str().unwrap_or("Pod").to_owned();
+                        let name = path.display().to_string();
+                        at.check_sysctls(&name, &object, &kind);
+                        checker.check_sysctls(&name, &object, &kind);
+                        pss += 1;
+                    }
+                }
+            }
+            assert_eq!(version_checkers.len(), 38);
+            assert_eq!(pss, 160);
+            checker.compared += version_checkers.values().map(|c| c.compared).sum::<usize>();
+            checker.rejected += version_checkers.values().map(|c| c.rejected).sum::<usize>();
+        }
+        assert!(checker.rejected > 0 && checker.rejected < checker.compared);
+        println!(
+        "unsafe-sysctls: {} comparisons, {} rejected by both ({fixtures} fixtures + {corpus_files} corpus workloads + {pss} PSS fixtures, each at {} settings; PSS fixtures also at their own version)",
         checker.compared,
         checker.compiled.len()
     );
@@ -441,30 +450,35 @@ fn unsafe_sysctls_twin_equals_the_rule_on_fixtures_and_corpus() {
 #[test]
 fn webhook_guard_twin_equals_the_rule_on_fixtures_and_corpus() {
     on_big_stack(|| {
-    let mut checker = Checker::webhooks(&webhook_settings_pool());
-    let mut fixtures = 0;
-    let mut unmatched = 0;
-    for path in files(&root().join("policies/webhook-guard/test_data"), "json") {
-        let request = read_yaml(&path);
-        let name = path.display().to_string();
-        if matches(&checker.compiled[0].1.twin, &request) {
-            checker.check_webhooks(&name, &request["object"]);
-            fixtures += 1;
-        } else {
-            unmatched += 1;
+        let mut checker = Checker::webhooks(&webhook_settings_pool());
+        let mut fixtures = 0;
+        let mut unmatched = 0;
+        for path in files(&root().join("policies/webhook-guard/test_data"), "json") {
+            let request = read_yaml(&path);
+            let name = path.display().to_string();
+            let kind = request["object"]["kind"].as_str().unwrap_or_default();
+            // Every configuration is compared, also the v1beta1 one the twin's match leaves out (as
+            // the policy's metadata does): the CEL keeps v1beta1's defaults.
+            if kind.ends_with("WebhookConfiguration") {
+                checker.check_webhooks(&name, &request["object"]);
+                fixtures += 1;
+            } else {
+                assert!(!matches(&checker.compiled[0].1.twin, &request), "{name}");
+                unmatched += 1;
+            }
         }
-    }
-    assert!(fixtures >= 9 && unmatched == 2, "{fixtures} {unmatched}");
-    let mut corpus_files = 0;
-    if let Some(dir) = corpus("webhooks") {
-        for path in files(&dir, "yaml") {
-            checker.check_webhooks(&path.display().to_string(), &read_yaml(&path));
-            corpus_files += 1;
+        assert_eq!((fixtures, unmatched), (13, 2));
+        let mut corpus_files = 0;
+        if let Some(dir) = corpus("webhooks") {
+            for path in files(&dir, "yaml") {
+                checker.check_webhooks(&path.display().to_string(), &read_yaml(&path));
+                corpus_files += 1;
+            }
+            assert_eq!(corpus_files, 38);
         }
-        assert_eq!(corpus_files, 38);
-    }
-    println!(
-        "webhook-guard: {} comparisons ({fixtures} fixtures + {corpus_files} corpus configurations, each at {} settings)",
+        assert!(checker.rejected > 0 && checker.rejected < checker.compared);
+        println!(
+        "webhook-guard: {} comparisons, {} rejected by both ({fixtures} fixtures + {corpus_files} corpus configurations, each at {} settings)",
         checker.compared,
         checker.compiled.len()
     );
@@ -476,32 +490,34 @@ fn webhook_guard_twin_equals_the_rule_on_fixtures_and_corpus() {
 #[test]
 fn twins_refuse_objects_beyond_their_bounds() {
     on_big_stack(|| {
-    let compiled = compile(vap::sysctl::twin(&SysctlSettings::default()).unwrap());
-    let many: Vec<Value> = (0..=vap::sysctl::MAX_SYSCTLS)
-        .map(|_| json!({"name": "net.ipv4.tcp_syncookies", "value": "1"}))
-        .collect();
-    let pod = json!({"kind": "Pod", "spec": {"securityContext": {"sysctls": many}}});
-    let outcome = compiled.evaluate(&pod, "Pod");
-    assert_eq!(
+        let compiled = compile(vap::sysctl::twin(&SysctlSettings::default()).unwrap());
+        let many: Vec<Value> = (0..=vap::sysctl::MAX_SYSCTLS)
+            .map(|_| json!({"name": "net.ipv4.tcp_syncookies", "value": "1"}))
+            .collect();
+        let pod = json!({"kind": "Pod", "spec": {"securityContext": {"sysctls": many}}});
+        let outcome = compiled.evaluate(&pod, "Pod");
+        assert_eq!(
         outcome.failed,
         vec![("bounds".to_owned(), "cpguard evaluates at most 64 sysctls per pod spec, each value at most 4096 bytes (a CEL cost bound); this object has 65 sysctls".to_owned())]
     );
-    assert!(sysctl_violations(&SysctlSettings::default(), &pod, "Pod").is_empty());
-    let long = json!({"kind": "Pod", "spec": {"securityContext": {"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1".repeat(4097)}]}}});
-    assert_eq!(compiled.evaluate(&long, "Pod").failed.len(), 1);
+        assert!(sysctl_violations(&SysctlSettings::default(), &pod, "Pod").is_empty());
+        let long = json!({"kind": "Pod", "spec": {"securityContext": {"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1".repeat(4097)}]}}});
+        assert_eq!(compiled.evaluate(&long, "Pod").failed.len(), 1);
 
-    let compiled = compile(vap::webhook::twin(&WebhookSettings::default()).unwrap());
-    let webhooks: Vec<Value> = (0..=vap::webhook::MAX_WEBHOOKS)
-        .map(|i| json!({"name": format!("w{i}.example.com"), "failurePolicy": "Ignore"}))
-        .collect();
-    let config = json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": {"name": "big"}, "webhooks": webhooks});
-    let outcome = compiled.evaluate(&config, "ValidatingWebhookConfiguration");
-    assert_eq!(outcome.failed.len(), 1);
-    assert!(
-        outcome.failed[0].1.ends_with("this configuration has 33 webhooks"),
-        "{:?}",
-        outcome.failed
-    );
+        let compiled = compile(vap::webhook::twin(&WebhookSettings::default()).unwrap());
+        let webhooks: Vec<Value> = (0..=vap::webhook::MAX_WEBHOOKS)
+            .map(|i| json!({"name": format!("w{i}.example.com"), "failurePolicy": "Ignore"}))
+            .collect();
+        let config = json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": {"name": "big"}, "webhooks": webhooks});
+        let outcome = compiled.evaluate(&config, "ValidatingWebhookConfiguration");
+        assert_eq!(outcome.failed.len(), 1);
+        assert!(
+            outcome.failed[0]
+                .1
+                .ends_with("this configuration has 33 webhooks"),
+            "{:?}",
+            outcome.failed
+        );
     });
 }
 
@@ -770,34 +786,34 @@ proptest! {
 #[test]
 fn strings_extension_matches_cel_go() {
     on_big_stack(|| {
-    let env = env();
-    let eval = |source: &str| {
-        env.compile(source)
-            .unwrap()
-            .execute(&Context::with_env(env.clone()))
-            .unwrap_or_else(|e| panic!("{source}: {e}"))
-    };
-    for source in [
-        "'hello hello'.replace('he', 'we') == 'wello wello'",
-        "'hello hello'.replace('he', 'we', -1) == 'wello wello'",
-        "'hello hello'.replace('he', 'we', 1) == 'wello hello'",
-        "'hello hello'.replace('he', 'we', 0) == 'hello hello'",
-        "'hello hello hello'.split(' ') == ['hello', 'hello', 'hello']",
-        "'hello hello hello'.split(' ', 0) == []",
-        "'hello hello hello'.split(' ', 1) == ['hello hello hello']",
-        "'hello hello hello'.split(' ', 2) == ['hello', 'hello hello']",
-        "'hello hello hello'.split(' ', -1) == ['hello', 'hello', 'hello']",
-        "['hello', 'mellow'].join() == 'hellomellow'",
-        "['hello', 'mellow'].join(' ') == 'hello mellow'",
-        "[].join() == ''",
-        "[].join('/') == ''",
-        // Go's strings.Split: an empty string splits into one empty part.
-        "''.split('/') == ['']",
-        "'a/b.c/d'.split('/').map(p, p.replace('.', '/')).join('.') == 'a.b/c.d'",
-        "'net/ipv4/x'.matches('^[^./]*/') && !'net.ipv4/x'.matches('^[^./]*/')",
-    ] {
-        assert_eq!(eval(source), Cel::Bool(true), "{source}");
-    }
+        let env = env();
+        let eval = |source: &str| {
+            env.compile(source)
+                .unwrap()
+                .execute(&Context::with_env(env.clone()))
+                .unwrap_or_else(|e| panic!("{source}: {e}"))
+        };
+        for source in [
+            "'hello hello'.replace('he', 'we') == 'wello wello'",
+            "'hello hello'.replace('he', 'we', -1) == 'wello wello'",
+            "'hello hello'.replace('he', 'we', 1) == 'wello hello'",
+            "'hello hello'.replace('he', 'we', 0) == 'hello hello'",
+            "'hello hello hello'.split(' ') == ['hello', 'hello', 'hello']",
+            "'hello hello hello'.split(' ', 0) == []",
+            "'hello hello hello'.split(' ', 1) == ['hello hello hello']",
+            "'hello hello hello'.split(' ', 2) == ['hello', 'hello hello']",
+            "'hello hello hello'.split(' ', -1) == ['hello', 'hello', 'hello']",
+            "['hello', 'mellow'].join() == 'hellomellow'",
+            "['hello', 'mellow'].join(' ') == 'hello mellow'",
+            "[].join() == ''",
+            "[].join('/') == ''",
+            // Go's strings.Split: an empty string splits into one empty part.
+            "''.split('/') == ['']",
+            "'a/b.c/d'.split('/').map(p, p.replace('.', '/')).join('.') == 'a.b/c.d'",
+            "'net/ipv4/x'.matches('^[^./]*/') && !'net.ipv4/x'.matches('^[^./]*/')",
+        ] {
+            assert_eq!(eval(source), Cel::Bool(true), "{source}");
+        }
     });
 }
 
@@ -806,36 +822,36 @@ fn strings_extension_matches_cel_go() {
 #[test]
 fn normalisation_in_cel_matches_the_kubelet() {
     on_big_stack(|| {
-    let env = env();
-    let program = env
-        .compile(&vap::sysctl::normalize_expression("name"))
-        .unwrap();
-    let check = |name: &str| {
-        let mut context = Context::with_env(env.clone());
-        context.add_variable_from_value("name", name);
-        let out = program.execute(&context).unwrap();
-        assert_eq!(
-            out,
-            Cel::from(cpguard_core::rules::sysctl::normalize(name)),
-            "{name}"
-        );
-    };
-    for name in [
-        "a/b/c",
-        "a/b.c/d",
-        "a.b.c",
-        "a.b/c.d",
-        "net/ipv4/conf/eno2.100/rp_filter",
-        "",
-        "abc",
-        "/",
-        ".",
-        "/a.",
-        "a//b..c",
-    ] {
-        check(name);
-    }
-    proptest!(|(name in "[a-z./]{0,12}")| check(&name));
+        let env = env();
+        let program = env
+            .compile(&vap::sysctl::normalize_expression("name"))
+            .unwrap();
+        let check = |name: &str| {
+            let mut context = Context::with_env(env.clone());
+            context.add_variable_from_value("name", name);
+            let out = program.execute(&context).unwrap();
+            assert_eq!(
+                out,
+                Cel::from(cpguard_core::rules::sysctl::normalize(name)),
+                "{name}"
+            );
+        };
+        for name in [
+            "a/b/c",
+            "a/b.c/d",
+            "a.b.c",
+            "a.b/c.d",
+            "net/ipv4/conf/eno2.100/rp_filter",
+            "",
+            "abc",
+            "/",
+            ".",
+            "/a.",
+            "a//b..c",
+        ] {
+            check(name);
+        }
+        proptest!(|(name in "[a-z./]{0,12}")| check(&name));
     });
 }
 
@@ -916,7 +932,12 @@ impl Estimator<'_> {
     }
 
     /// Condition plus step of one iteration, the iteration variable `len` characters long.
-    fn iteration(&mut self, c: &cel::common::ast::ComprehensionExpr, range: Size, len: f64) -> (f64, Size) {
+    fn iteration(
+        &mut self,
+        c: &cel::common::ast::ComprehensionExpr,
+        range: Size,
+        len: f64,
+    ) -> (f64, Size) {
         self.scopes.push((c.iter_var.clone(), string(len)));
         self.scopes.push((
             c.accu_var.clone(),
@@ -1128,7 +1149,10 @@ fn costs(twin: &Twin) -> (Vec<(String, f64)>, f64) {
         ));
     }
     for a in &twin.audit_annotations {
-        expressions.push((format!("auditAnnotation {}", a.key), a.value_expression.clone()));
+        expressions.push((
+            format!("auditAnnotation {}", a.key),
+            a.value_expression.clone(),
+        ));
     }
     for (name, source) in &expressions {
         let program = env.compile(source).unwrap();
@@ -1169,53 +1193,53 @@ fn costs(twin: &Twin) -> (Vec<(String, f64)>, f64) {
 #[test]
 fn twins_stay_within_the_api_server_cost_budgets() {
     on_big_stack(|| {
-    let sysctl_settings = [
-        json!({}),
-        json!({"allowedUnsafeSysctls": ["net.core.*", "kernel.shm*", "kernel.msgmax"], "forbiddenSysctls": ["net.ipv4.tcp_syncookies", "kernel.sem*"]}),
-    ];
-    let webhook_settings = [
-        json!({}),
-        json!({"maxTimeoutSeconds": 5, "requireKubeSystemExclusion": true, "exemptWebhooks": ["a.example.com", "cfg"]}),
-    ];
-    let mut twins: Vec<Twin> = sysctl_settings
-        .iter()
-        .map(|s| vap::sysctl::twin(&serde_json::from_value(s.clone()).unwrap()).unwrap())
-        .collect();
-    twins.extend(
-        webhook_settings
+        let sysctl_settings = [
+            json!({}),
+            json!({"allowedUnsafeSysctls": ["net.core.*", "kernel.shm*", "kernel.msgmax"], "forbiddenSysctls": ["net.ipv4.tcp_syncookies", "kernel.sem*"]}),
+        ];
+        let webhook_settings = [
+            json!({}),
+            json!({"maxTimeoutSeconds": 5, "requireKubeSystemExclusion": true, "rejectWarnings": true, "exemptWebhooks": ["cfg/a.example.com", "other/*"]}),
+        ];
+        let mut twins: Vec<Twin> = sysctl_settings
             .iter()
-            .map(|s| vap::webhook::twin(&serde_json::from_value(s.clone()).unwrap()).unwrap()),
-    );
-    for twin in &twins {
-        let (per_expression, total) = costs(twin);
-        let (worst, worst_cost) = per_expression
-            .iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .cloned()
-            .unwrap();
-        println!(
+            .map(|s| vap::sysctl::twin(&serde_json::from_value(s.clone()).unwrap()).unwrap())
+            .collect();
+        twins.extend(
+            webhook_settings
+                .iter()
+                .map(|s| vap::webhook::twin(&serde_json::from_value(s.clone()).unwrap()).unwrap()),
+        );
+        for twin in &twins {
+            let (per_expression, total) = costs(twin);
+            let (worst, worst_cost) = per_expression
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .cloned()
+                .unwrap();
+            println!(
             "{}: highest per-expression bound {worst_cost:.0} ({worst}) of {PER_CALL_LIMIT:.0}; whole policy {total:.0} of {RUNTIME_CEL_COST_BUDGET:.0}",
             twin.name
         );
-        for (name, cost) in &per_expression {
+            for (name, cost) in &per_expression {
+                assert!(
+                    *cost <= PER_CALL_LIMIT,
+                    "{}: {name} may cost {cost:.0}",
+                    twin.name
+                );
+            }
             assert!(
-                *cost <= PER_CALL_LIMIT,
-                "{}: {name} may cost {cost:.0}",
+                total <= RUNTIME_CEL_COST_BUDGET,
+                "{}: {total:.0}",
                 twin.name
             );
+            // The bound is no bound at all if it does not grow with the lists: a twin without its
+            // guards (every list unbounded) must be refused by the estimator.
+            let mut unguarded = twin.clone();
+            unguarded.bounds.clear();
+            let refused = std::panic::catch_unwind(|| costs(&unguarded)).is_err();
+            assert!(refused, "{}: the estimator ignored the bounds", twin.name);
         }
-        assert!(
-            total <= RUNTIME_CEL_COST_BUDGET,
-            "{}: {total:.0}",
-            twin.name
-        );
-        // The bound is no bound at all if it does not grow with the lists: a twin without its
-        // guards (every list unbounded) must be refused by the estimator.
-        let mut unguarded = twin.clone();
-        unguarded.bounds.clear();
-        let refused = std::panic::catch_unwind(|| costs(&unguarded)).is_err();
-        assert!(refused, "{}: the estimator ignored the bounds", twin.name);
-    }
     });
 }
 
@@ -1223,17 +1247,17 @@ fn twins_stay_within_the_api_server_cost_budgets() {
 #[test]
 fn twins_match_what_the_policies_match() {
     on_big_stack(|| {
-    for (policy, rules) in [
-        ("unsafe-sysctls", vap::sysctl::resource_rules()),
-        ("webhook-guard", vap::webhook::resource_rules()),
-    ] {
-        let metadata = read_yaml(&root().join("policies").join(policy).join("metadata.yml"));
-        assert_eq!(
-            serde_json::to_value(&rules).unwrap(),
-            metadata["rules"],
-            "{policy}"
-        );
-    }
+        for (policy, rules) in [
+            ("unsafe-sysctls", vap::sysctl::resource_rules()),
+            ("webhook-guard", vap::webhook::resource_rules()),
+        ] {
+            let metadata = read_yaml(&root().join("policies").join(policy).join("metadata.yml"));
+            assert_eq!(
+                serde_json::to_value(&rules).unwrap(),
+                metadata["rules"],
+                "{policy}"
+            );
+        }
     });
 }
 
@@ -1241,33 +1265,33 @@ fn twins_match_what_the_policies_match() {
 #[test]
 fn manifests_are_a_policy_and_its_binding() {
     on_big_stack(|| {
-    let twin = vap::sysctl::twin(&SysctlSettings::default()).unwrap();
-    let yaml = twin
-        .to_yaml(&vap::parse_actions("Warn,Audit").unwrap())
-        .unwrap();
-    let documents: Vec<Value> = yaml
-        .split("\n---\n")
-        .skip(1)
-        .map(|d| serde_yaml_ng::from_str(d).unwrap())
-        .collect();
-    assert_eq!(documents.len(), 2, "{yaml}");
-    assert_eq!(documents[0]["kind"], "ValidatingAdmissionPolicy");
-    assert_eq!(
-        documents[0]["apiVersion"],
-        "admissionregistration.k8s.io/v1"
-    );
-    assert_eq!(documents[0]["spec"]["failurePolicy"], "Fail");
-    assert_eq!(documents[1]["kind"], "ValidatingAdmissionPolicyBinding");
-    assert_eq!(
-        documents[1]["spec"],
-        json!({"policyName": "cpguard-unsafe-sysctls", "validationActions": ["Warn", "Audit"]})
-    );
-    // Every expression of the document parses back to what the generator made.
-    let validations = documents[0]["spec"]["validations"].as_array().unwrap();
-    assert_eq!(validations.len(), twin.validations.len());
-    assert_eq!(
-        validations[1]["expression"].as_str(),
-        Some(twin.validations[1].expression.as_str())
-    );
+        let twin = vap::sysctl::twin(&SysctlSettings::default()).unwrap();
+        let yaml = twin
+            .to_yaml(&vap::parse_actions("Warn,Audit").unwrap())
+            .unwrap();
+        let documents: Vec<Value> = yaml
+            .split("\n---\n")
+            .skip(1)
+            .map(|d| serde_yaml_ng::from_str(d).unwrap())
+            .collect();
+        assert_eq!(documents.len(), 2, "{yaml}");
+        assert_eq!(documents[0]["kind"], "ValidatingAdmissionPolicy");
+        assert_eq!(
+            documents[0]["apiVersion"],
+            "admissionregistration.k8s.io/v1"
+        );
+        assert_eq!(documents[0]["spec"]["failurePolicy"], "Fail");
+        assert_eq!(documents[1]["kind"], "ValidatingAdmissionPolicyBinding");
+        assert_eq!(
+            documents[1]["spec"],
+            json!({"policyName": "cpguard-unsafe-sysctls", "validationActions": ["Warn", "Audit"]})
+        );
+        // Every expression of the document parses back to what the generator made.
+        let validations = documents[0]["spec"]["validations"].as_array().unwrap();
+        assert_eq!(validations.len(), twin.validations.len());
+        assert_eq!(
+            validations[1]["expression"].as_str(),
+            Some(twin.validations[1].expression.as_str())
+        );
     });
 }

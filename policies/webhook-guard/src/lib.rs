@@ -14,7 +14,8 @@ use kubewarden_policy_sdk::protocol_version_guest;
 use kubewarden_policy_sdk::wapc_guest::{self as guest, CallResult};
 use serde::Deserialize;
 
-/// The policy's settings: `maxTimeoutSeconds`, `requireKubeSystemExclusion`, `exemptWebhooks`.
+/// The policy's settings: `maxTimeoutSeconds`, `requireKubeSystemExclusion`, `rejectWarnings`,
+/// `exemptWebhooks`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Settings(pub WebhookSettings);

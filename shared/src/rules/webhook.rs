@@ -21,8 +21,31 @@ pub struct WebhookSettings {
     pub max_timeout_seconds: Option<i64>,
     /// Reject (instead of warn about) fail-closed webhooks that reach kube-system.
     pub require_kube_system_exclusion: bool,
-    /// Webhook names (or configuration names) that are never rejected; they are still warned about.
+    /// Reject for every finding, warnings included: the in-cluster configuration, because
+    /// Kubewarden's audit scanner records only a rejection's message, never warnings.
+    pub reject_warnings: bool,
+    /// `configuration/webhook` or `configuration/*`: never rejected, still warned about.
     pub exempt_webhooks: Vec<String>,
+}
+
+/// Why an `exemptWebhooks` entry is not of the form `configuration/webhook` or
+/// `configuration/*`, if it is not.
+fn exemption_problem(entry: &str) -> Option<String> {
+    let entry = entry.trim();
+    if entry.is_empty() {
+        return Some("is empty".to_owned());
+    }
+    let Some((config, webhook)) = entry.split_once('/') else {
+        return Some(format!(
+            "{entry:?} names no configuration: webhook names are unique only within their configuration, so write \"<configuration>/{entry}\" for one webhook or \"{entry}/*\" for a whole configuration"
+        ));
+    };
+    if config.is_empty() || webhook.is_empty() || webhook.contains('/') {
+        return Some(format!(
+            "{entry:?} is not \"<configuration>/<webhook>\" or \"<configuration>/*\""
+        ));
+    }
+    None
 }
 
 impl WebhookSettings {
@@ -35,9 +58,9 @@ impl WebhookSettings {
                 ));
             }
         }
-        for (i, name) in self.exempt_webhooks.iter().enumerate() {
-            if name.trim().is_empty() {
-                problems.push(format!("exemptWebhooks[{i}] is empty"));
+        for (i, entry) in self.exempt_webhooks.iter().enumerate() {
+            if let Some(problem) = exemption_problem(entry) {
+                problems.push(format!("exemptWebhooks[{i}] {problem}"));
             }
         }
         if problems.is_empty() {
@@ -45,6 +68,26 @@ impl WebhookSettings {
         } else {
             Err(problems.join("; "))
         }
+    }
+
+    /// Whether `configuration/webhook` is exempt.
+    pub fn is_exempt(&self, configuration: &str, webhook: &str) -> bool {
+        self.exempt_webhooks.iter().any(|entry| {
+            entry.trim().split_once('/').is_some_and(|(c, w)| {
+                !configuration.is_empty() && c == configuration && (w == "*" || w == webhook)
+            })
+        })
+    }
+
+    /// Whether a finding of `check` is rejected (when the webhook is not exempt).
+    pub fn enforces(&self, check: &Check) -> bool {
+        self.reject_warnings
+            || match check.id {
+                "WH001" => true,
+                "WH002" => self.max_timeout_seconds.is_some(),
+                "WH003" => self.require_kube_system_exclusion,
+                _ => false,
+            }
     }
 }
 
@@ -136,26 +179,60 @@ fn any_resource(rule: &RuleWithOperations, resource: &str) -> bool {
         .any(|r| has(rule.resources.as_ref(), r))
 }
 
-/// Every admission operation: a rule listing them all is as catch-all as `*`.
-pub const ALL_OPERATIONS: [&str; 4] = ["CREATE", "UPDATE", "DELETE", "CONNECT"];
-
-fn all_operations(rule: &RuleWithOperations) -> bool {
-    has(rule.operations.as_ref(), "*")
-        || ALL_OPERATIONS
-            .iter()
-            .all(|op| has(rule.operations.as_ref(), op))
-}
-
 fn has_operation(rule: &RuleWithOperations, op: &str) -> bool {
     has(rule.operations.as_ref(), "*") || has(rule.operations.as_ref(), op)
 }
 
-/// A rule whose apiGroups, apiVersions, operations and resources are all wildcards.
-pub fn is_catch_all(rule: &RuleWithOperations) -> bool {
+/// The writes a webhook must intercept on everything to be catch-all. CONNECT is not among
+/// them: a webhook on every create, update and delete blocks the cluster with or without it.
+pub const WRITES: [&str; 3] = ["CREATE", "UPDATE", "DELETE"];
+
+/// Whether a rule names every group, version and resource (`*` or `*/*`), whatever its
+/// operations and scope.
+fn every_resource(rule: &RuleWithOperations) -> bool {
     has(rule.api_groups.as_ref(), "*")
         && has(rule.api_versions.as_ref(), "*")
-        && all_operations(rule)
         && (has(rule.resources.as_ref(), "*") || has(rule.resources.as_ref(), "*/*"))
+}
+
+/// Which scopes a rule covers: (namespaced, cluster-scoped). Unset and `*` cover both.
+fn scopes(rule: &RuleWithOperations) -> (bool, bool) {
+    match rule.scope.as_deref() {
+        Some("Namespaced") => (true, false),
+        Some("Cluster") => (false, true),
+        _ => (true, true),
+    }
+}
+
+/// The rules (by index) that together make a webhook catch-all: for every write, the union of
+/// the rules naming every resource with that operation covers both scopes. Empty when the
+/// webhook is not catch-all. It judges what the webhook can block, not how its rules are
+/// spelled: one rule with `*`, or `CREATE`, `UPDATE` and `DELETE` in three rules, are the same.
+pub fn catch_all_rules(rules: &[RuleWithOperations]) -> Vec<usize> {
+    let mut used = Vec::new();
+    for op in WRITES {
+        let (mut namespaced, mut cluster) = (false, false);
+        for (j, rule) in rules.iter().enumerate() {
+            if every_resource(rule) && has_operation(rule, op) {
+                let (n, c) = scopes(rule);
+                namespaced |= n;
+                cluster |= c;
+                if !used.contains(&j) {
+                    used.push(j);
+                }
+            }
+        }
+        if !(namespaced && cluster) {
+            return Vec::new();
+        }
+    }
+    used.sort_unstable();
+    used
+}
+
+/// A single rule that is catch-all on its own.
+pub fn is_catch_all(rule: &RuleWithOperations) -> bool {
+    !catch_all_rules(std::slice::from_ref(rule)).is_empty()
 }
 
 /// Built-in resources that are cluster-scoped; anything else (CRDs included) may be namespaced.
@@ -243,6 +320,10 @@ fn describe_rule(rule: &RuleWithOperations) -> String {
 }
 
 /// Checks every webhook of a Validating/MutatingWebhookConfiguration.
+///
+/// Each message names the webhook as `configuration/webhook` (the form `exemptWebhooks`
+/// takes) and ends with what to change, so a rejection read alone — all a PolicyReport keeps —
+/// says what to fix.
 pub fn check_configuration(
     config: &WebhookConfiguration,
     settings: &WebhookSettings,
@@ -251,26 +332,27 @@ pub fn check_configuration(
     let mut out = Vec::new();
     for (i, webhook) in config.webhooks.iter().flatten().enumerate() {
         let name = webhook.name.as_deref().unwrap_or_default();
-        let exempt = settings
-            .exempt_webhooks
-            .iter()
-            .any(|e| e == name || (!config_name.is_empty() && e == config_name));
+        let exempt = settings.is_exempt(config_name, name);
         let before = out.len();
+        let who = format!(
+            "{}/{}",
+            if config_name.is_empty() {
+                "<unnamed>"
+            } else {
+                config_name
+            },
+            if name.is_empty() { "<unnamed>" } else { name }
+        );
         check_webhook(
             config.api_version.as_deref(),
             webhook,
+            &who,
             i,
             settings,
             &mut out,
         );
         for v in out.iter_mut().skip(before) {
-            v.enforced = !exempt
-                && match v.check.id {
-                    "WH001" => true,
-                    "WH002" => settings.max_timeout_seconds.is_some(),
-                    "WH003" => settings.require_kube_system_exclusion,
-                    _ => false,
-                };
+            v.enforced = !exempt && settings.enforces(v.check);
             if exempt {
                 v.message
                     .push_str(" (exempt by exemptWebhooks: reported, not rejected)");
@@ -284,13 +366,13 @@ fn push(
     out: &mut Vec<Violation>,
     check: &'static Check,
     path: String,
-    name: &str,
+    cx: &Context<'_>,
     message: String,
 ) {
     out.push(Violation {
         check,
         path,
-        name: name.to_owned(),
+        name: cx.name.to_owned(),
         message,
         enforced: false,
     });
@@ -299,6 +381,8 @@ fn push(
 /// What every per-check function needs to know about one webhook.
 struct Context<'a> {
     name: &'a str,
+    /// `configuration/webhook`.
+    who: &'a str,
     at: String,
     effective: Effective,
     rules: &'a [RuleWithOperations],
@@ -309,12 +393,14 @@ struct Context<'a> {
 fn check_webhook(
     api_version: Option<&str>,
     webhook: &Webhook,
+    who: &str,
     i: usize,
     settings: &WebhookSettings,
     out: &mut Vec<Violation>,
 ) {
     let cx = Context {
         name: webhook.name.as_deref().unwrap_or_default(),
+        who,
         at: format!("webhooks[{i}]"),
         effective: Effective::of(api_version, webhook),
         rules: webhook.rules.as_deref().unwrap_or_default(),
@@ -328,26 +414,42 @@ fn check_webhook(
     wh005_self_deadlock(&cx, out);
 }
 
-/// WH001: a catch-all rule, and the webhook fails closed or waits 30 s or more.
+/// WH001: the webhook's rules together intercept every write, and it fails closed or waits 30 s
+/// or more.
 fn wh001_catch_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
-    let Some((j, rule)) = cx.rules.iter().enumerate().find(|(_, r)| is_catch_all(r)) else {
+    let used = catch_all_rules(cx.rules);
+    if used.is_empty()
+        || !(cx.effective.fails_closed || cx.effective.timeout_seconds >= SLOW_SECONDS)
+    {
         return;
-    };
-    if cx.effective.fails_closed || cx.effective.timeout_seconds >= SLOW_SECONDS {
-        let message = format!(
-            "webhook {:?} intercepts every resource ({}) with {}: while it is down or slow, no write in the cluster succeeds",
-            cx.name,
-            describe_rule(rule),
-            cx.effective.describe()
-        );
-        push(
-            out,
-            &WH001,
-            format!("{}.rules[{j}]", cx.at),
-            cx.name,
-            message,
-        );
     }
+    let described: Vec<String> = used
+        .iter()
+        .filter_map(|j| cx.rules.get(*j).map(|r| (j, r)))
+        .map(|(j, rule)| {
+            if used.len() == 1 {
+                describe_rule(rule)
+            } else {
+                format!("rules[{j}]: {}", describe_rule(rule))
+            }
+        })
+        .collect();
+    let path = match used.as_slice() {
+        [j] => format!("{}.rules[{j}]", cx.at),
+        _ => format!("{}.rules", cx.at),
+    };
+    let fix = if cx.effective.fails_closed {
+        "name only the resources it serves in its rules, or set failurePolicy: Ignore and timeoutSeconds under 30"
+    } else {
+        "name only the resources it serves in its rules, or lower timeoutSeconds under 30"
+    };
+    let message = format!(
+        "webhook {} intercepts every create, update and delete on every resource ({}) with {}: while it is down or slow, no write in the cluster succeeds. Fix: {fix}",
+        cx.who,
+        described.join(" and "),
+        cx.effective.describe()
+    );
+    push(out, &WH001, path, cx, message);
 }
 
 /// WH002: fail-closed with a timeout above the limit.
@@ -362,8 +464,8 @@ fn wh002_long_timeout(cx: &Context<'_>, settings: &WebhookSettings, out: &mut Ve
             "the Kubernetes default"
         };
         let message = format!(
-            "webhook {:?} fails closed with a timeout of {} s{}, above {limit} s ({source})",
-            cx.name,
+            "webhook {} fails closed with a timeout of {} s{}, above {limit} s ({source}). Fix: set timeoutSeconds to {limit} or less, or failurePolicy: Ignore",
+            cx.who,
             cx.effective.timeout_seconds,
             if cx.effective.timeout_defaulted {
                 " (default)"
@@ -375,7 +477,7 @@ fn wh002_long_timeout(cx: &Context<'_>, settings: &WebhookSettings, out: &mut Ve
             out,
             &WH002,
             format!("{}.timeoutSeconds", cx.at),
-            cx.name,
+            cx,
             message,
         );
     }
@@ -393,14 +495,14 @@ fn wh003_reaches_kube_system(cx: &Context<'_>, out: &mut Vec<Violation>) {
             "has a namespaceSelector that matches kube-system"
         };
         let message = format!(
-            "webhook {:?} fails closed on namespaced resources and {how}: while it is down, changes in kube-system are refused",
-            cx.name
+            "webhook {} fails closed on namespaced resources and {how}: while it is down, changes in kube-system are refused. Fix: add {{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}} to its namespaceSelector.matchExpressions",
+            cx.who
         );
         push(
             out,
             &WH003,
             format!("{}.namespaceSelector", cx.at),
-            cx.name,
+            cx,
             message,
         );
     }
@@ -431,18 +533,12 @@ fn wh004_critical_resources(cx: &Context<'_>, out: &mut Vec<Violation>) {
         }
     }
     if let Some(j) = first_rule {
+        let list = critical.join(", ");
         let message = format!(
-            "webhook {:?} intercepts control-plane-critical resources ({}): node heartbeats, leader election and authentication wait on it",
-            cx.name,
-            critical.join(", ")
+            "webhook {} intercepts control-plane-critical resources ({list}): node heartbeats, leader election and authentication wait on it. Fix: leave {list} out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)",
+            cx.who,
         );
-        push(
-            out,
-            &WH004,
-            format!("{}.rules[{j}]", cx.at),
-            cx.name,
-            message,
-        );
+        push(out, &WH004, format!("{}.rules[{j}]", cx.at), cx, message);
     }
 }
 
@@ -473,14 +569,14 @@ fn wh005_self_deadlock(cx: &Context<'_>, out: &mut Vec<Violation>) {
         && selector_matches_namespace(cx.selector, ns)
     {
         let message = format!(
-            "webhook {:?} fails closed on Pod creation and does not exclude its own namespace {ns:?}: if its Pods are all gone, none can be recreated",
-            cx.name
+            "webhook {} fails closed on Pod creation and does not exclude its own namespace {ns:?}: if its Pods are all gone, none can be recreated. Fix: add {{key: kubernetes.io/metadata.name, operator: NotIn, values: [{ns}]}} to its namespaceSelector.matchExpressions, or set failurePolicy: Ignore",
+            cx.who
         );
         push(
             out,
             &WH005,
             format!("{}.namespaceSelector", cx.at),
-            cx.name,
+            cx,
             message,
         );
     }
@@ -534,6 +630,10 @@ mod tests {
         assert!(is_catch_all(&rule(
             r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["CONNECT","CREATE","DELETE","UPDATE"],"resources":["*"]}"#
         )));
+        // Every write without CONNECT blocks the cluster just the same.
+        assert!(is_catch_all(&rule(
+            r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["CREATE","UPDATE","DELETE"],"resources":["*"]}"#
+        )));
         assert!(!is_catch_all(&rule(
             r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["CREATE","UPDATE"],"resources":["*"]}"#
         )));
@@ -543,6 +643,90 @@ mod tests {
         assert!(!is_catch_all(&rule(
             r#"{"apiGroups":["*"],"apiVersions":["v1"],"operations":["*"],"resources":["*"]}"#
         )));
+        assert!(!is_catch_all(&rule(
+            r#"{"apiGroups":["*"],"apiVersions":["*"],"operations":["*"],"resources":["*"],"scope":"Namespaced"}"#
+        )));
+    }
+
+    #[test]
+    fn catch_all_is_judged_on_the_union_of_the_rules() {
+        let rules = |json: &str| serde_json::from_str::<Vec<RuleWithOperations>>(json).unwrap();
+        let every = r#""apiGroups":["*"],"apiVersions":["*"],"resources":["*"]"#;
+        // One write per rule.
+        let split = rules(&format!(
+            r#"[{{{every},"operations":["CREATE"]}},{{"apiGroups":["apps"],"apiVersions":["v1"],"operations":["*"],"resources":["deployments"]}},{{{every},"operations":["UPDATE"]}},{{{every},"operations":["DELETE","CONNECT"]}}]"#
+        ));
+        assert_eq!(catch_all_rules(&split), vec![0, 2, 3]);
+        // Namespaced and cluster-scoped halves.
+        let scopes = rules(&format!(
+            r#"[{{{every},"operations":["*"],"scope":"Namespaced"}},{{{every},"operations":["*"],"scope":"Cluster"}}]"#
+        ));
+        assert_eq!(catch_all_rules(&scopes), vec![0, 1]);
+        // DELETE missing from every rule: not catch-all.
+        let no_delete = rules(&format!(
+            r#"[{{{every},"operations":["CREATE"]}},{{{every},"operations":["UPDATE","CONNECT"]}}]"#
+        ));
+        assert!(catch_all_rules(&no_delete).is_empty());
+        // DELETE only on namespaced resources: cluster-scoped deletes pass.
+        let half = rules(&format!(
+            r#"[{{{every},"operations":["CREATE","UPDATE"]}},{{{every},"operations":["DELETE"],"scope":"Namespaced"}}]"#
+        ));
+        assert!(catch_all_rules(&half).is_empty());
+    }
+
+    #[test]
+    fn wh001_names_every_rule_of_a_split_catch_all() {
+        let webhook = r#"{"name":"split.example.com","failurePolicy":"Fail","timeoutSeconds":5,"namespaceSelector":{"matchLabels":{"team":"a"}},"rules":[
+            {"apiGroups":["*"],"apiVersions":["*"],"operations":["CREATE","UPDATE"],"resources":["*"]},
+            {"apiGroups":["*"],"apiVersions":["*"],"operations":["DELETE"],"resources":["*/*"]}]}"#;
+        assert_eq!(
+            check(&config("v1", webhook), "{}"),
+            vec![
+                r#"reject WH001 webhooks[0].rules: webhook cfg/split.example.com intercepts every create, update and delete on every resource (rules[0]: apiGroups ["*"], apiVersions ["*"], operations ["CREATE", "UPDATE"], resources ["*"] and rules[1]: apiGroups ["*"], apiVersions ["*"], operations ["DELETE"], resources ["*/*"]) with failurePolicy Fail, timeout 5 s: while it is down or slow, no write in the cluster succeeds. Fix: name only the resources it serves in its rules, or set failurePolicy: Ignore and timeoutSeconds under 30"#,
+                r#"warn WH004 webhooks[0].rules[0]: webhook cfg/split.example.com intercepts control-plane-critical resources (tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn reject_warnings_rejects_for_every_finding() {
+        let webhook = r#"{"name":"slow","timeoutSeconds":25,"rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["configmaps"]}]}"#;
+        let found = check(&config("v1", webhook), r#"{"rejectWarnings":true}"#);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|l| l.starts_with("reject ")), "{found:?}");
+        // An exemption still wins over rejectWarnings.
+        let found = check(
+            &config("v1", webhook),
+            r#"{"rejectWarnings":true,"exemptWebhooks":["cfg/*"]}"#,
+        );
+        assert!(found.iter().all(|l| l.starts_with("warn ")), "{found:?}");
+    }
+
+    #[test]
+    fn exemptions_name_the_configuration() {
+        let webhook = r#"{"name":"slow","timeoutSeconds":25,"rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["configmaps"]}]}"#;
+        let verdicts = |settings: &str| {
+            check(&config("v1", webhook), settings)
+                .iter()
+                .map(|l| l.split(' ').next().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let strict = r#""maxTimeoutSeconds":20,"requireKubeSystemExclusion":true"#;
+        assert_eq!(verdicts(&format!("{{{strict}}}")), ["reject", "reject"]);
+        assert_eq!(
+            verdicts(&format!(r#"{{{strict},"exemptWebhooks":["cfg/slow"]}}"#)),
+            ["warn", "warn"]
+        );
+        assert_eq!(
+            verdicts(&format!(r#"{{{strict},"exemptWebhooks":["cfg/*"]}}"#)),
+            ["warn", "warn"]
+        );
+        // The same webhook name in another configuration is not exempt: names are unique
+        // only within their configuration.
+        assert_eq!(
+            verdicts(&format!(r#"{{{strict},"exemptWebhooks":["other/slow"]}}"#)),
+            ["reject", "reject"]
+        );
     }
 
     #[test]
@@ -559,8 +743,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                r#"reject WH001 webhooks[0].rules[0]: webhook "a.example.com" intercepts every resource (apiGroups ["*"], apiVersions ["*"], operations ["*"], resources ["*/*"]) with failurePolicy Fail (default), timeout 10 s (default): while it is down or slow, no write in the cluster succeeds"#,
-                r#"warn WH004 webhooks[0].rules[0]: webhook "a.example.com" intercepts control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it"#,
+                r#"reject WH001 webhooks[0].rules[0]: webhook cfg/a.example.com intercepts every create, update and delete on every resource (apiGroups ["*"], apiVersions ["*"], operations ["*"], resources ["*/*"]) with failurePolicy Fail (default), timeout 10 s (default): while it is down or slow, no write in the cluster succeeds. Fix: name only the resources it serves in its rules, or set failurePolicy: Ignore and timeoutSeconds under 30"#,
+                r#"warn WH004 webhooks[0].rules[0]: webhook cfg/a.example.com intercepts control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave leases, events, tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)"#,
             ]
         );
         // Fail-open with a short timeout is the guide's advice: no WH001.
@@ -599,8 +783,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                r#"warn WH002 webhooks[0].timeoutSeconds: webhook "slow" fails closed with a timeout of 25 s, above 10 s (the Kubernetes default)"#,
-                r#"warn WH003 webhooks[0].namespaceSelector: webhook "slow" fails closed on namespaced resources and has no namespaceSelector: while it is down, changes in kube-system are refused"#,
+                r#"warn WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 10 s (the Kubernetes default). Fix: set timeoutSeconds to 10 or less, or failurePolicy: Ignore"#,
+                r#"warn WH003 webhooks[0].namespaceSelector: webhook cfg/slow fails closed on namespaced resources and has no namespaceSelector: while it is down, changes in kube-system are refused. Fix: add {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]} to its namespaceSelector.matchExpressions"#,
             ]
         );
         let found = check(
@@ -609,12 +793,12 @@ mod tests {
         );
         assert_eq!(
             found[0],
-            r#"reject WH002 webhooks[0].timeoutSeconds: webhook "slow" fails closed with a timeout of 25 s, above 20 s (maxTimeoutSeconds)"#
+            r#"reject WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 20 s (maxTimeoutSeconds). Fix: set timeoutSeconds to 20 or less, or failurePolicy: Ignore"#
         );
         assert!(found[1].starts_with("reject WH003 "));
         let exempt = check(
             &config("v1", webhook),
-            r#"{"maxTimeoutSeconds":20,"exemptWebhooks":["slow"]}"#,
+            r#"{"maxTimeoutSeconds":20,"exemptWebhooks":["cfg/slow"]}"#,
         );
         assert!(
             exempt.iter().all(|l| l.starts_with("warn ")
@@ -641,7 +825,7 @@ mod tests {
         assert_eq!(
             check(&config("v1", webhook), "{}"),
             vec![
-                r#"warn WH005 webhooks[0].namespaceSelector: webhook "inject" fails closed on Pod creation and does not exclude its own namespace "injector": if its Pods are all gone, none can be recreated"#,
+                r#"warn WH005 webhooks[0].namespaceSelector: webhook cfg/inject fails closed on Pod creation and does not exclude its own namespace "injector": if its Pods are all gone, none can be recreated. Fix: add {key: kubernetes.io/metadata.name, operator: NotIn, values: [injector]} to its namespaceSelector.matchExpressions, or set failurePolicy: Ignore"#,
             ]
         );
         let opt_in = webhook.replace(
@@ -684,13 +868,21 @@ mod tests {
             v(r#"{"exemptWebhooks":[""]}"#),
             Err("exemptWebhooks[0] is empty".to_owned())
         );
+        assert_eq!(
+            v(r#"{"exemptWebhooks":["validation.gatekeeper.sh"]}"#),
+            Err("exemptWebhooks[0] \"validation.gatekeeper.sh\" names no configuration: webhook names are unique only within their configuration, so write \"<configuration>/validation.gatekeeper.sh\" for one webhook or \"validation.gatekeeper.sh/*\" for a whole configuration".to_owned())
+        );
+        assert_eq!(
+            v(r#"{"exemptWebhooks":["/x","a/","a/b/c"]}"#),
+            Err("exemptWebhooks[0] \"/x\" is not \"<configuration>/<webhook>\" or \"<configuration>/*\"; exemptWebhooks[1] \"a/\" is not \"<configuration>/<webhook>\" or \"<configuration>/*\"; exemptWebhooks[2] \"a/b/c\" is not \"<configuration>/<webhook>\" or \"<configuration>/*\"".to_owned())
+        );
         assert!(v(r#"{"requireKubeSystemExclusion":"yes"}"#)
             .is_err_and(|e| e.contains("invalid type: string \"yes\", expected a boolean")));
         assert!(v(r#"{"maxTimeoutSecond":3}"#)
             .is_err_and(|e| e.contains("unknown field `maxTimeoutSecond`")));
         assert_eq!(
             v(
-                r#"{"maxTimeoutSeconds":30,"requireKubeSystemExclusion":true,"exemptWebhooks":["x"]}"#
+                r#"{"maxTimeoutSeconds":30,"requireKubeSystemExclusion":true,"rejectWarnings":true,"exemptWebhooks":["gatekeeper-validating-webhook-configuration/validation.gatekeeper.sh","kyverno-resource-validating-webhook-cfg/*"]}"#
             ),
             Ok(())
         );

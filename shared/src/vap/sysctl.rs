@@ -1,6 +1,6 @@
 //! The unsafe-sysctls twin: SYS001–SYS003 as CEL, from `crate::rules::sysctl`'s data.
 
-use super::cel::{guarded, joined_or_null, lit, list};
+use super::cel::{guarded, joined_or_null, list, lit};
 use super::{AuditAnnotation, Bound, ResourceRule, Twin, Validation, Variable};
 use crate::rules::sysctl::{
     PatternMatch, SysctlPolicy, SysctlSettings, INJECTION_CHARS, IPC_NAMES, IPC_PREFIXES, KINDS,
@@ -38,7 +38,9 @@ pub fn resource_rules() -> Vec<ResourceRule> {
 /// when the first separator is `/`, `.` and `/` swap. Split on `/`, turn each part's `.` into
 /// `/`, join with `.` — the same swap without a placeholder character.
 pub fn normalize_expression(x: &str) -> String {
-    format!("({x}.matches('^[^./]*/') ? {x}.split('/').map(p, p.replace('.', '/')).join('.') : {x})")
+    format!(
+        "({x}.matches('^[^./]*/') ? {x}.split('/').map(p, p.replace('.', '/')).join('.') : {x})"
+    )
 }
 
 fn patterns(n: &str, patterns: &[crate::rules::sysctl::Pattern]) -> String {
@@ -240,10 +242,22 @@ mod tests {
         .unwrap_or_default();
         let twin = twin(&settings).unwrap_or_else(|e| unreachable!("{e}"));
         let sys001 = &twin.variables[8].expression;
-        assert!(sys001.contains("'net.ipv4.ip_unprivileged_port_start']"), "{sys001}");
-        assert!(!sys001.contains("ip_local_reserved_ports"), "v1.27 name at v1.26: {sys001}");
-        assert!(sys001.contains("e.normalized.startsWith('net.core.')"), "{sys001}");
-        assert!(sys001.contains("e.normalized == 'kernel.shm_rmid_forced'"), "{sys001}");
+        assert!(
+            sys001.contains("'net.ipv4.ip_unprivileged_port_start']"),
+            "{sys001}"
+        );
+        assert!(
+            !sys001.contains("ip_local_reserved_ports"),
+            "v1.27 name at v1.26: {sys001}"
+        );
+        assert!(
+            sys001.contains("e.normalized.startsWith('net.core.')"),
+            "{sys001}"
+        );
+        assert!(
+            sys001.contains("e.normalized == 'kernel.shm_rmid_forced'"),
+            "{sys001}"
+        );
         assert!(twin.validations[1]
             .message_expression
             .starts_with("'SYS001 unsafe sysctls (not in the Pod Security Standards baseline list (v1.26) nor in allowedUnsafeSysctls, or forbidden by forbiddenSysctls): '"));

@@ -4,11 +4,12 @@
 //! the one way to reject a catch-all fail-closed webhook when it is created: ValidatingAdmission
 //! Policies are evaluated in-process for them.
 
-use super::cel::{guarded, has_item, joined_or_null, lit, list};
+use super::cel::{guarded, has_item, joined_or_null, list, lit};
 use super::{AuditAnnotation, Bound, ResourceRule, Twin, Validation, Variable};
+use crate::checks::{WH001, WH002, WH003, WH004, WH005};
 use crate::rules::webhook::{
-    WebhookSettings, ALL_OPERATIONS, CLUSTER_SCOPED, CRITICAL, DEFAULT_WARN_TIMEOUT_SECONDS,
-    SLOW_SECONDS, V1BETA1_DEFAULTS, V1_DEFAULTS,
+    WebhookSettings, CLUSTER_SCOPED, CRITICAL, DEFAULT_WARN_TIMEOUT_SECONDS, SLOW_SECONDS,
+    V1BETA1_DEFAULTS, V1_DEFAULTS, WRITES,
 };
 
 /// The policy's name in the cluster.
@@ -27,7 +28,7 @@ pub const MAX_SELECTOR_ITEMS: u64 = 16;
 pub fn resource_rules() -> Vec<ResourceRule> {
     vec![ResourceRule {
         api_groups: vec!["admissionregistration.k8s.io"],
-        api_versions: vec!["v1", "v1beta1"],
+        api_versions: vec!["v1"],
         operations: vec!["CREATE", "UPDATE"],
         resources: vec![
             "validatingwebhookconfigurations",
@@ -78,21 +79,32 @@ fn has_operation(r: &str, op: &str) -> String {
     )
 }
 
-/// `rules::webhook::is_catch_all`.
-pub fn catch_all(r: &str) -> String {
-    let ops: Vec<String> = ALL_OPERATIONS
+/// `rules::webhook::catch_all_rules` is not empty: for every write, the rules that name every
+/// group, version and resource with that operation cover both scopes between them.
+pub fn catch_all(rules: &str) -> String {
+    let every_resource = format!(
+        "{} && {} && ({} || {})",
+        has_item("r", "apiGroups", "*"),
+        has_item("r", "apiVersions", "*"),
+        has_item("r", "resources", "*"),
+        has_item("r", "resources", "*/*"),
+    );
+    let per_write: Vec<String> = WRITES
         .iter()
-        .map(|op| has_item(r, "operations", op))
+        .map(|op| {
+            let covers = |scope_excluded: &str| {
+                format!(
+                    "{rules}.exists(r, {every_resource} && {} && !{})",
+                    has_operation("r", op),
+                    scope_is("r", scope_excluded)
+                )
+            };
+            // A rule covers namespaced resources unless its scope is Cluster, and cluster-scoped
+            // ones unless it is Namespaced (`rules::webhook::scopes`).
+            format!("({} && {})", covers("Cluster"), covers("Namespaced"))
+        })
         .collect();
-    format!(
-        "({} && {} && ({} || ({})) && ({} || {}))",
-        has_item(r, "apiGroups", "*"),
-        has_item(r, "apiVersions", "*"),
-        has_item(r, "operations", "*"),
-        ops.join(" && "),
-        has_item(r, "resources", "*"),
-        has_item(r, "resources", "*/*"),
-    )
+    format!("({})", per_write.join(" && "))
 }
 
 fn scope_is(r: &str, scope: &str) -> String {
@@ -131,8 +143,8 @@ fn findings(predicate: &str) -> String {
 
 fn wh001() -> String {
     findings(&format!(
-        "{RULES_OF}.exists(r, {}) && ({} || {} >= {SLOW_SECONDS})",
-        catch_all("r"),
+        "{} && ({} || {} >= {SLOW_SECONDS})",
+        catch_all(RULES_OF),
         fails_closed(),
         timeout()
     ))
@@ -164,7 +176,11 @@ fn wh004() -> String {
             .iter()
             .filter(|(_, _, n)| *n == namespaced)
             .map(|(group, resource, _)| {
-                format!("({} && {})", any_group("r", group), any_resource("r", resource))
+                format!(
+                    "({} && {})",
+                    any_group("r", group),
+                    any_resource("r", resource)
+                )
             })
             .collect()
     };
@@ -232,7 +248,6 @@ pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
         .iter()
         .map(|r| format!("{}: true", lit(r)))
         .collect();
-    let exempt = list(settings.exempt_webhooks.iter().map(String::as_str));
     let mut variables = vec![
         var(
             "v1beta1",
@@ -258,27 +273,37 @@ pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
         var("wh004", wh004()),
         var("wh005", wh005()),
     ];
-    let enforced: Vec<(&'static str, &str, String)> = [
+    let messages = [
         (
-            "WH001",
-            true,
+            &WH001,
             format!("WH001 catch-all webhooks that fail closed or wait {SLOW_SECONDS} s or more (while one is down or slow, no write in the cluster succeeds): "),
         ),
         (
-            "WH002",
-            settings.max_timeout_seconds.is_some(),
-            format!("WH002 fail-closed webhooks with a timeout above {limit} s (maxTimeoutSeconds): "),
+            &WH002,
+            format!("WH002 fail-closed webhooks with a timeout above {limit} s ({}): ", if settings.max_timeout_seconds.is_some() { "maxTimeoutSeconds" } else { "the Kubernetes default" }),
         ),
         (
-            "WH003",
-            settings.require_kube_system_exclusion,
+            &WH003,
             "WH003 fail-closed webhooks on namespaced resources that do not exclude kube-system: ".to_owned(),
         ),
-    ]
-    .into_iter()
-    .filter(|(_, on, _)| *on)
-    .map(|(id, _, message)| (id, "", message))
-    .collect();
+        (
+            &WH004,
+            "WH004 webhooks that intercept control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): ".to_owned(),
+        ),
+        (
+            &WH005,
+            "WH005 fail-closed webhooks on Pod creation that do not exclude their own namespace: ".to_owned(),
+        ),
+    ];
+    // Which checks reject is the policy's own decision (`WebhookSettings::enforces`).
+    let enforced: Vec<(&'static str, String)> = messages
+        .into_iter()
+        .filter(|(check, _)| settings.enforces(check))
+        .map(|(check, message)| (check.id, message))
+        .collect();
+    // `WebhookSettings::is_exempt`: `configuration/webhook` or `configuration/*`, for a named
+    // configuration.
+    let exempt = list(settings.exempt_webhooks.iter().map(|e| e.trim()));
     let mut validations = vec![Validation {
         check: "bounds",
         expression: "variables.withinBounds".to_owned(),
@@ -287,14 +312,14 @@ pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
         ),
         reason: "Forbidden",
     }];
-    for (id, _, message) in &enforced {
+    for (id, message) in &enforced {
         let found = id.to_ascii_lowercase();
         let rejected = format!("{found}Rejected");
         let expression = if settings.exempt_webhooks.is_empty() {
             format!("variables.{found}")
         } else {
             format!(
-                "variables.configName != '' && variables.configName in {exempt} ? [] : variables.{found}.filter(n, !(n in {exempt}))"
+                "variables.configName == '' || !((variables.configName + '/*') in {exempt}) ? variables.{found}.filter(n, variables.configName == '' || !((variables.configName + '/' + n) in {exempt})) : []"
             )
         };
         variables.push(var(&rejected, expression));
@@ -314,7 +339,7 @@ pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
         })
         .collect();
     let settings_json = serde_json::to_string(settings).unwrap_or_default();
-    let enforced_ids: Vec<&str> = enforced.iter().map(|(id, _, _)| *id).collect();
+    let enforced_ids: Vec<&str> = enforced.iter().map(|(id, _)| *id).collect();
     let mut bounds = vec![
         Bound {
             field: "configuration".to_owned(),

@@ -196,9 +196,18 @@ mod tests {
         let (name, yaml) = vap_manifest(&config, "unsafe-sysctls").unwrap();
         assert_eq!(name, "cpguard-unsafe-sysctls-vap.yaml");
         assert!(yaml.contains("kind: ValidatingAdmissionPolicy\n"), "{yaml}");
-        assert!(yaml.contains("kind: ValidatingAdmissionPolicyBinding\n"), "{yaml}");
-        assert!(yaml.contains("baseline list (v1.30) nor in allowedUnsafeSysctls"), "{yaml}");
-        assert!(yaml.contains("e.normalized.startsWith('net.core.')"), "{yaml}");
+        assert!(
+            yaml.contains("kind: ValidatingAdmissionPolicyBinding\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("baseline list (v1.30) nor in allowedUnsafeSysctls"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("e.normalized.startsWith('net.core.')"),
+            "{yaml}"
+        );
         // The CLI's bytes: the same generator with the same settings.
         let settings: cpguard_core::rules::sysctl::SysctlSettings =
             serde_json::from_value(config["sysctlSettings"].clone()).unwrap();
@@ -211,7 +220,10 @@ mod tests {
         config["webhookSettings"]["maxTimeoutSeconds"] = json!(5);
         let (name, yaml) = vap_manifest(&config, "webhook-guard").unwrap();
         assert_eq!(name, "cpguard-webhook-guard-vap.yaml");
-        assert!(yaml.contains("timeout above 5 s (maxTimeoutSeconds)"), "{yaml}");
+        assert!(
+            yaml.contains("timeout above 5 s (maxTimeoutSeconds)"),
+            "{yaml}"
+        );
 
         config["webhookSettings"]["maxTimeoutSeconds"] = json!(45);
         assert_eq!(
