@@ -5,6 +5,7 @@
 
 use cpguard_core::render;
 mod time;
+mod vap;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cpguard_core::checks::Severity;
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Analyse a `kubectl get --raw /metrics` dump (and optionally a later one, for rates) and/or cluster exports.
     Analyze(AnalyzeArgs),
+    /// Generate policy manifests (`policy vap unsafe-sysctls|webhook-guard`).
+    Policy(vap::PolicyArgs),
     /// List every check cpguard knows.
     Checks {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -208,6 +211,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Analyze(args) => run_analyze(args),
+        Command::Policy(args) => vap::run(args),
         Command::Checks { format } => {
             let out = match format {
                 Format::Markdown => cpguard_core::checks::catalogue_markdown(),

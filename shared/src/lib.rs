@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod time;
+pub mod vap;
 
 pub use analyze::{
     analyze, analyze_with_progress, ClusterInput, InputError, Inputs, MetricsInput, Stage,

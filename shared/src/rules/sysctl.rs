@@ -79,6 +79,17 @@ pub struct Pattern {
     kind: PatternKind,
 }
 
+/// What a [`Pattern`] matches, for generators that restate the rule (the VAP twin's CEL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternMatch<'a> {
+    /// `*`: every name.
+    All,
+    /// A normalised prefix (the pattern without its trailing `*`).
+    Prefix(&'a str),
+    /// A normalised name.
+    Exact(&'a str),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum PatternKind {
     All,
@@ -97,6 +108,15 @@ impl Pattern {
 
     pub fn as_str(&self) -> &str {
         &self.written
+    }
+
+    /// What the pattern matches (over normalised names).
+    pub fn rule(&self) -> PatternMatch<'_> {
+        match &self.kind {
+            PatternKind::All => PatternMatch::All,
+            PatternKind::Prefix(p) => PatternMatch::Prefix(p),
+            PatternKind::Exact(n) => PatternMatch::Exact(n),
+        }
     }
 }
 
@@ -273,11 +293,17 @@ fn is_namespaced(pattern: &Pattern) -> bool {
             .any(|p| name.starts_with(p))
 }
 
+/// The IPC sysctls the kubelet refuses with `hostIPC: true`: these exact names...
+pub const IPC_NAMES: &[&str] = &["kernel.sem"];
+/// ...and the names under these prefixes (`pkg/kubelet/sysctl/namespace.go`).
+pub const IPC_PREFIXES: &[&str] = &["kernel.shm", "kernel.msg", "fs.mqueue."];
+/// The network sysctls the kubelet refuses with `hostNetwork: true`.
+pub const NET_PREFIX: &str = "net.";
+/// Characters in a value that can inject further sysctls (CVE-2022-0811).
+pub const INJECTION_CHARS: &[char] = &['+', '='];
+
 fn is_ipc(normalized: &str) -> bool {
-    normalized == "kernel.sem"
-        || ["kernel.shm", "kernel.msg", "fs.mqueue."]
-            .iter()
-            .any(|p| normalized.starts_with(p))
+    IPC_NAMES.contains(&normalized) || IPC_PREFIXES.iter().any(|p| normalized.starts_with(p))
 }
 
 impl SysctlPolicy {
@@ -289,6 +315,29 @@ impl SysctlPolicy {
             allowed: Vec::new(),
             forbidden: Vec::new(),
         }
+    }
+
+    /// The baseline names of this policy's version.
+    pub fn baseline(&self) -> impl Iterator<Item = &'static str> + '_ {
+        BASELINE
+            .iter()
+            .filter(|(since, _)| *since <= self.minor)
+            .map(|(_, name)| *name)
+    }
+
+    /// `latest` or `v1.N` as the settings wrote it (messages name it).
+    pub fn version_label(&self) -> &str {
+        &self.version_label
+    }
+
+    /// `allowedUnsafeSysctls`, checked.
+    pub fn allowed(&self) -> &[Pattern] {
+        &self.allowed
+    }
+
+    /// `forbiddenSysctls`, checked.
+    pub fn forbidden(&self) -> &[Pattern] {
+        &self.forbidden
     }
 
     /// Whether `normalized` is in the baseline list of this policy's version.
@@ -351,7 +400,7 @@ impl SysctlPolicy {
             if let Some(message) = self.refusal(name) {
                 out.push(violation(&SYS001, &path, name, message));
             }
-            if host_network && normalized.starts_with("net.") {
+            if host_network && normalized.starts_with(NET_PREFIX) {
                 let message = format!("sysctl {name:?} is a network sysctl in a Pod with hostNetwork: true, which the kubelet refuses");
                 out.push(violation(&SYS002, &path, name, message));
             } else if host_ipc && is_ipc(&normalized) {
@@ -359,7 +408,7 @@ impl SysctlPolicy {
                 out.push(violation(&SYS002, &path, name, message));
             }
             if let Some(value) = sysctl.value.as_ref().map(Text::as_str) {
-                if let Some(c) = value.chars().find(|c| *c == '+' || *c == '=') {
+                if let Some(c) = value.chars().find(|c| INJECTION_CHARS.contains(c)) {
                     let mut message =
                         format!("sysctl {name:?} has value {value:?} containing '{c}'");
                     let _ = write!(

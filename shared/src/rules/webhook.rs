@@ -91,6 +91,18 @@ impl WebhookSettings {
     }
 }
 
+/// `admissionregistration.k8s.io/v1` defaults: an unset failurePolicy fails closed, timeout 10 s.
+pub const V1_DEFAULTS: (bool, i64) = (true, 10);
+/// `admissionregistration.k8s.io/v1beta1` defaults: fail open, timeout 30 s.
+pub const V1BETA1_DEFAULTS: (bool, i64) = (false, 30);
+/// A webhook that waits this long or longer is as bad as a fail-closed one (WH001).
+pub const SLOW_SECONDS: i64 = 30;
+
+/// Whether an apiVersion is `admissionregistration.k8s.io/v1beta1` (or any `*/v1beta1`).
+pub fn is_v1beta1(api_version: &str) -> bool {
+    api_version.ends_with("/v1beta1")
+}
+
 /// A webhook's failurePolicy and timeout after the API server's defaulting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Effective {
@@ -102,15 +114,19 @@ pub struct Effective {
 
 impl Effective {
     pub fn of(api_version: Option<&str>, webhook: &Webhook) -> Effective {
-        let v1beta1 = api_version.is_some_and(|v| v.ends_with("/v1beta1"));
+        let (default_closed, default_timeout) = if api_version.is_some_and(is_v1beta1) {
+            V1BETA1_DEFAULTS
+        } else {
+            V1_DEFAULTS
+        };
         let (fails_closed, failure_policy_defaulted) = match webhook.failure_policy.as_deref() {
             Some("Ignore") => (false, false),
             Some(_) => (true, false),
-            None => (!v1beta1, true),
+            None => (default_closed, true),
         };
         let (timeout_seconds, timeout_defaulted) = match webhook.timeout_seconds {
             Some(t) => (t, false),
-            None => (if v1beta1 { 30 } else { 10 }, true),
+            None => (default_timeout, true),
         };
         Effective {
             fails_closed,
@@ -220,7 +236,7 @@ pub fn is_catch_all(rule: &RuleWithOperations) -> bool {
 }
 
 /// Built-in resources that are cluster-scoped; anything else (CRDs included) may be namespaced.
-const CLUSTER_SCOPED: &[&str] = &[
+pub const CLUSTER_SCOPED: &[&str] = &[
     "namespaces",
     "nodes",
     "persistentvolumes",
@@ -270,7 +286,7 @@ fn matches_namespaced(rule: &RuleWithOperations) -> bool {
 }
 
 /// Control-plane-critical resources: (group, resource, namespaced).
-const CRITICAL: &[(&str, &str, bool)] = &[
+pub const CRITICAL: &[(&str, &str, bool)] = &[
     ("coordination.k8s.io", "leases", true),
     ("", "events", true),
     ("events.k8s.io", "events", true),
@@ -346,7 +362,13 @@ pub fn check_configuration(
     out
 }
 
-fn push(out: &mut Vec<Violation>, check: &'static Check, path: String, cx: &Context<'_>, message: String) {
+fn push(
+    out: &mut Vec<Violation>,
+    check: &'static Check,
+    path: String,
+    cx: &Context<'_>,
+    message: String,
+) {
     out.push(Violation {
         check,
         path,
@@ -396,7 +418,9 @@ fn check_webhook(
 /// or more.
 fn wh001_catch_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
     let used = catch_all_rules(cx.rules);
-    if used.is_empty() || !(cx.effective.fails_closed || cx.effective.timeout_seconds >= 30) {
+    if used.is_empty()
+        || !(cx.effective.fails_closed || cx.effective.timeout_seconds >= SLOW_SECONDS)
+    {
         return;
     }
     let described: Vec<String> = used
@@ -449,7 +473,13 @@ fn wh002_long_timeout(cx: &Context<'_>, settings: &WebhookSettings, out: &mut Ve
                 ""
             }
         );
-        push(out, &WH002, format!("{}.timeoutSeconds", cx.at), cx, message);
+        push(
+            out,
+            &WH002,
+            format!("{}.timeoutSeconds", cx.at),
+            cx,
+            message,
+        );
     }
 }
 
@@ -468,7 +498,13 @@ fn wh003_reaches_kube_system(cx: &Context<'_>, out: &mut Vec<Violation>) {
             "webhook {} fails closed on namespaced resources and {how}: while it is down, changes in kube-system are refused. Fix: add {{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}} to its namespaceSelector.matchExpressions",
             cx.who
         );
-        push(out, &WH003, format!("{}.namespaceSelector", cx.at), cx, message);
+        push(
+            out,
+            &WH003,
+            format!("{}.namespaceSelector", cx.at),
+            cx,
+            message,
+        );
     }
 }
 
@@ -536,7 +572,13 @@ fn wh005_self_deadlock(cx: &Context<'_>, out: &mut Vec<Violation>) {
             "webhook {} fails closed on Pod creation and does not exclude its own namespace {ns:?}: if its Pods are all gone, none can be recreated. Fix: add {{key: kubernetes.io/metadata.name, operator: NotIn, values: [{ns}]}} to its namespaceSelector.matchExpressions, or set failurePolicy: Ignore",
             cx.who
         );
-        push(out, &WH005, format!("{}.namespaceSelector", cx.at), cx, message);
+        push(
+            out,
+            &WH005,
+            format!("{}.namespaceSelector", cx.at),
+            cx,
+            message,
+        );
     }
 }
 

@@ -12,7 +12,8 @@ pub struct Props {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
-fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+/// Saves `text` as a file called `name` (a Blob URL clicked through a link).
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

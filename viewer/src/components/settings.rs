@@ -113,11 +113,44 @@ fn fields(value: &Value, path: &[String], dispatch: &UseReducerDispatcher<State>
         .collect()
 }
 
+/// The ValidatingAdmissionPolicy twin of a policy (`"unsafe-sysctls"` or `"webhook-guard"`)
+/// with the settings shown, as `cpguard policy vap POLICY` prints it: (file name, YAML), or
+/// the policy's own message when the settings are invalid.
+pub fn vap_manifest(config: &Value, policy: &str) -> Result<(String, String), String> {
+    use cpguard_core::vap;
+    let settings = |key: &str| config.get(key).cloned().unwrap_or(Value::Null);
+    let make = || match policy {
+        "unsafe-sysctls" => vap::sysctl::twin(
+            &serde_json::from_value(settings("sysctlSettings")).map_err(|e| e.to_string())?,
+        ),
+        "webhook-guard" => vap::webhook::twin(
+            &serde_json::from_value(settings("webhookSettings")).map_err(|e| e.to_string())?,
+        ),
+        other => Err(format!("no policy {other}")),
+    };
+    let twin = make().map_err(|e| format!("invalid {policy} settings: {e}"))?;
+    let yaml = twin.to_yaml(&[vap::ValidationAction::Deny])?;
+    Ok((format!("cpguard-{policy}-vap.yaml"), yaml))
+}
+
 #[function_component(Settings)]
 pub fn settings(props: &Props) -> Html {
     let reset = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ResetSettings))
+    };
+    let save_vap = |policy: &'static str| {
+        let dispatch = props.dispatch.clone();
+        let config = props.config.clone();
+        Callback::from(move |_: MouseEvent| {
+            let notice = match vap_manifest(&config, policy).and_then(|(name, yaml)| {
+                super::export::download(&name, "application/yaml", &yaml).map(|()| name)
+            }) {
+                Ok(name) => format!("Saved {name}: apply it with kubectl apply -f {name}"),
+                Err(e) => format!("Could not make the {policy} ValidatingAdmissionPolicy: {e}"),
+            };
+            dispatch.dispatch(Action::Notice(Some(notice)));
+        })
     };
     html! {
         <details class="settings" id="settings">
@@ -125,6 +158,11 @@ pub fn settings(props: &Props) -> Html {
             <p class="hint">{"The same keys as "}<code>{"cpguard analyze --config"}</code>{" (thresholds) and the two Kubewarden policies' settings. Lists are comma-separated; an empty number means unset. Changed settings are remembered in this browser."}</p>
             <div class="settings-grid">{ fields(&props.config, &[], &props.dispatch) }</div>
             <button class="small" onclick={reset} id="settings-reset">{"Reset to defaults"}</button>
+            <div class="vap" role="group" aria-label="ValidatingAdmissionPolicy twins">
+                <p class="hint">{"The policies as ValidatingAdmissionPolicies, with the settings above (Kubernetes 1.30+, no Kubewarden needed; the binding denies — edit its validationActions to Warn, Audit to try it first):"}</p>
+                <button class="small" id="vap-unsafe-sysctls" onclick={save_vap("unsafe-sysctls")}>{"Download unsafe-sysctls VAP"}</button>
+                <button class="small" id="vap-webhook-guard" onclick={save_vap("webhook-guard")}>{"Download webhook-guard VAP"}</button>
+            </div>
         </details>
     }
 }
@@ -148,6 +186,50 @@ mod tests {
         assert_eq!(field_value(&json!("latest"), " v1.30 "), json!("v1.30"));
         assert_eq!(field_text(&json!(["a", "b"])), "a, b");
         assert_eq!(field_text(&json!(null)), "");
+    }
+
+    #[test]
+    fn vap_manifests_use_the_settings_shown() {
+        let mut config = crate::state::default_config();
+        config["sysctlSettings"]["podSecurityVersion"] = json!("v1.30");
+        config["sysctlSettings"]["allowedUnsafeSysctls"] = json!(["net.core.*"]);
+        let (name, yaml) = vap_manifest(&config, "unsafe-sysctls").unwrap();
+        assert_eq!(name, "cpguard-unsafe-sysctls-vap.yaml");
+        assert!(yaml.contains("kind: ValidatingAdmissionPolicy\n"), "{yaml}");
+        assert!(
+            yaml.contains("kind: ValidatingAdmissionPolicyBinding\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("baseline list (v1.30) nor in allowedUnsafeSysctls"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("e.normalized.startsWith('net.core.')"),
+            "{yaml}"
+        );
+        // The CLI's bytes: the same generator with the same settings.
+        let settings: cpguard_core::rules::sysctl::SysctlSettings =
+            serde_json::from_value(config["sysctlSettings"].clone()).unwrap();
+        let cli = cpguard_core::vap::sysctl::twin(&settings)
+            .unwrap()
+            .to_yaml(&[cpguard_core::vap::ValidationAction::Deny])
+            .unwrap();
+        assert_eq!(yaml, cli);
+
+        config["webhookSettings"]["maxTimeoutSeconds"] = json!(5);
+        let (name, yaml) = vap_manifest(&config, "webhook-guard").unwrap();
+        assert_eq!(name, "cpguard-webhook-guard-vap.yaml");
+        assert!(
+            yaml.contains("timeout above 5 s (maxTimeoutSeconds)"),
+            "{yaml}"
+        );
+
+        config["webhookSettings"]["maxTimeoutSeconds"] = json!(45);
+        assert_eq!(
+            vap_manifest(&config, "webhook-guard").err().as_deref(),
+            Some("invalid webhook-guard settings: maxTimeoutSeconds must be between 1 and 30 (the API server's own limits), got 45")
+        );
     }
 
     #[test]
