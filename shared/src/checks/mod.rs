@@ -64,6 +64,41 @@ pub struct Check {
     pub remediation: &'static str,
     /// The guide section this check carries.
     pub reference: &'static str,
+    /// What it reads, every entry required (an entry may name alternatives). The report's
+    /// coverage (which checks ran, which lacked data) is derived from this.
+    pub needs: &'static [Need],
+}
+
+/// One thing a check needs from the inputs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A metric family with samples in the metrics dump: any one of these names.
+    Family(&'static [&'static str]),
+    /// Event counters the API server leaves out of `/metrics` until the first event (client_golang
+    /// prunes families without series): any of these families, or else an API server's dump
+    /// (`apiserver_request_total`), in which their absence means no such event happened.
+    Events(&'static [&'static str]),
+    /// Cluster objects of any one of these kinds.
+    Kind(&'static [&'static str]),
+    /// Any one of these objects, as `Kind/namespace/name`.
+    Object(&'static [&'static str]),
+    /// The control plane's version: `kubectl version -o json` as a cluster input, or
+    /// `kubernetes_build_info` in the metrics dump.
+    ControlPlaneVersion,
+}
+
+impl Need {
+    /// Whether this need is met from a metrics dump (else from cluster exports).
+    pub fn is_metrics(&self) -> bool {
+        matches!(self, Need::Family(_) | Need::Events(_))
+    }
+}
+
+impl Check {
+    /// Whether the check reads a metrics dump (else cluster exports).
+    pub fn reads_metrics(&self) -> bool {
+        self.needs.iter().any(Need::is_metrics)
+    }
 }
 
 /// The EKS Best Practices Guide's control-plane chapter, which every check cites.
