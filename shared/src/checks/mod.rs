@@ -92,6 +92,27 @@ impl Need {
     pub fn is_metrics(&self) -> bool {
         matches!(self, Need::Family(_) | Need::Events(_))
     }
+
+    /// For the catalogue: "`a` or `b`", "an API server's dump (`x` counts events)".
+    pub fn describe(&self) -> String {
+        let names = |names: &[&str]| {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            quoted.join(" or ")
+        };
+        match self {
+            Need::Family(families) => format!("metric {}", names(families)),
+            Need::Events(families) => format!(
+                "an API server's dump (its {} appear with the first event)",
+                names(families)
+            ),
+            Need::Kind(kinds) => format!("{} objects", names(kinds)),
+            Need::Object(objects) => names(objects),
+            Need::ControlPlaneVersion => {
+                "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
+                    .to_owned()
+            }
+        }
+    }
 }
 
 impl Check {
@@ -164,12 +185,18 @@ pub fn catalogue_markdown() -> String {
     }
     for check in REGISTRY {
         out.push_str(&format!(
-            "\n## {}\n\n**{}** · {}\n\n**Why is this bad?** {}\n\n**What to do:** {}\n\nReference: <{}>\n",
+            "\n## {}\n\n**{}** · {}\n\n**Why is this bad?** {}\n\n**What to do:** {}\n\n**Reads:** {}\n\nReference: <{}>\n",
             check.id,
             check.title,
             check.severity.as_str(),
             check.rationale,
             check.remediation,
+            check
+                .needs
+                .iter()
+                .map(Need::describe)
+                .collect::<Vec<_>>()
+                .join("; and "),
             check.reference
         ));
     }
@@ -218,7 +245,23 @@ pub(crate) mod tests {
             assert!(!check.title.is_empty() && !check.rationale.is_empty());
             assert!(!check.remediation.is_empty());
             assert!(check.reference.starts_with("https://"), "{}", check.id);
+            assert!(!check.needs.is_empty(), "{} declares what it reads", check.id);
         }
+    }
+
+    /// The checks whose needs are metric families are exactly the metrics checks that run.
+    #[test]
+    fn metrics_needs_match_the_metrics_checks() {
+        let by_needs: Vec<String> = REGISTRY
+            .iter()
+            .filter(|c| c.reads_metrics())
+            .map(|c| c.id.to_ascii_lowercase())
+            .collect();
+        let run: Vec<&str> = METRICS_CHECKS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(by_needs, run);
+        assert!(REGISTRY
+            .iter()
+            .all(|c| c.needs.iter().all(|n| n.is_metrics() == c.reads_metrics())));
     }
 
     #[test]

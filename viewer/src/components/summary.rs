@@ -50,6 +50,10 @@ pub fn summary(props: &Props) -> Html {
             format::count(cl.objects as f64)
         ));
     }
+    let (ran, all) = report.evaluated();
+    if ran < all {
+        facts.push(format!("{ran} of {all} checks could run"));
+    }
     facts.push(format!(
         "analysed in {} ({} in the worker)",
         format::seconds(props.loaded.total_ms / 1000.0),
