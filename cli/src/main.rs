@@ -1,7 +1,8 @@
 //! `cpguard`: reads exported control-plane data offline and reports what threatens it.
 //!
 //! All errors end up in [`main`], which maps them to the exit codes: 0 (nothing at or above
-//! `--fail-on`), 1 (a finding at or above `--fail-on`), 2 (usage or input error).
+//! `--fail-on`), 1 (a finding at or above `--fail-on`), 2 (usage or input error, including an
+//! input with nothing to analyse unless `--allow-unusable`).
 
 use cpguard_core::render;
 mod time;
@@ -67,6 +68,10 @@ struct AnalyzeArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Critical)]
     fail_on: FailOn,
+    /// Report an input with nothing to analyse (empty, an HTML error page, another component's
+    /// /metrics, a cluster export without objects) as a warning and go on, instead of exit 2.
+    #[arg(long)]
+    allow_unusable: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -172,6 +177,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
         &config,
     )
     .map_err(|e| e.to_string())?;
+    unusable_inputs(args, &report)?;
     let out = match args.format {
         Format::Json => render::json(&report),
         Format::Text => render::text(&report),
@@ -204,6 +210,38 @@ fn emit(text: &str) -> Result<(), String> {
     {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
         _ => Ok(()),
+    }
+}
+
+/// Inputs with nothing to analyse, one line each naming the file: an error (exit 2), or with
+/// `--allow-unusable` a warning on stderr.
+fn unusable_inputs(args: &AnalyzeArgs, report: &cpguard_core::Report) -> Result<(), String> {
+    let lines: Vec<String> = report
+        .unusable_inputs
+        .iter()
+        .map(|u| {
+            let path = match &*u.input {
+                "metrics" => args.metrics.as_deref(),
+                "metrics-later" => args.metrics_later.as_deref(),
+                _ => u.file.as_deref(),
+            };
+            let name = match path {
+                Some("-") => "stdin",
+                Some(path) => path,
+                None => &u.input,
+            };
+            format!("{name}: {}", u.reason)
+        })
+        .collect();
+    if lines.is_empty() {
+        Ok(())
+    } else if args.allow_unusable {
+        for line in lines {
+            eprintln!("cpguard: warning: {line}");
+        }
+        Ok(())
+    } else {
+        Err(lines.join("\ncpguard: "))
     }
 }
 

@@ -597,9 +597,11 @@ fn policy_reports_are_cluster_input() {
 fn a_closed_stdout_is_no_panic() {
     use std::io::{BufRead, BufReader};
     // Over 64 KiB of JSON (the pipe's buffer), so writing outlives the reader.
-    let dump: String = (0..3000)
-        .map(|i| format!("not a metric line number {i} ...\n"))
-        .collect();
+    // One API server sample keeps the input usable (issue 14); the rest are diagnostics.
+    let dump: String =
+        std::iter::once("apiserver_request_total{code=\"200\",verb=\"GET\"} 1\n".to_owned())
+            .chain((0..3000).map(|i| format!("not a metric line number {i} ...\n")))
+            .collect();
     let path = std::env::temp_dir().join(format!("cpguard-epipe-{}.metrics", std::process::id()));
     std::fs::write(&path, dump).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cpguard"))
@@ -626,4 +628,140 @@ fn a_closed_stdout_is_no_panic() {
     assert_eq!(first, "{\n");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
+}
+
+/// Issue 14: an input with nothing to analyse is an input error (exit 2, one line naming the
+/// input), never "0 findings" and exit 0; `--allow-unusable` makes it a warning. Each case's
+/// exit code and stderr are pinned in `tests/expected/cli-unusable.txt`.
+#[test]
+fn unusable_inputs_exit_2_with_the_reason() {
+    let kubelet = "# TYPE kubelet_running_pods gauge\nkubelet_running_pods 12\nrest_client_requests_total{code=\"200\",host=\"10.0.0.1:443\",method=\"GET\"} 500\n";
+    let cases: &[(&[&str], Option<&str>)] = &[
+        (
+            &[
+                "--metrics",
+                "tests/fixtures/unusable/empty.metrics",
+                "--fail-on",
+                "warning",
+            ],
+            None,
+        ),
+        (
+            &[
+                "--metrics",
+                "tests/fixtures/unusable/bad-gateway.metrics",
+                "--fail-on",
+                "warning",
+            ],
+            None,
+        ),
+        (
+            &["--metrics", "tests/fixtures/unusable/forbidden.metrics"],
+            None,
+        ),
+        (&["--metrics", "-"], Some("")),
+        (&["--metrics", "-"], Some(kubelet)),
+        (&["--metrics", "shared/samples/cluster.yaml"], None),
+        (
+            &["--cluster", "tests/fixtures/unusable/no-objects.yaml"],
+            None,
+        ),
+        (&["--cluster", "tests/fixtures/unusable/refused.yaml"], None),
+        (&["--cluster", "shared/samples/apiserver.metrics"], None),
+        (
+            &[
+                "--metrics",
+                SAMPLE,
+                "--cluster",
+                "tests/fixtures/unusable/no-objects.yaml",
+            ],
+            None,
+        ),
+        (
+            &[
+                "--metrics",
+                SAMPLE,
+                "--taken-at",
+                TAKEN,
+                "--metrics-later",
+                "tests/fixtures/unusable/bad-gateway.metrics",
+                "--later-taken-at",
+                "2026-11-27T12:10:00Z",
+            ],
+            None,
+        ),
+        // An empty List beside a usable export is normal (a cluster without webhooks).
+        (
+            &[
+                "--cluster",
+                "shared/samples/cluster.yaml",
+                "--cluster",
+                "tests/fixtures/unusable/no-objects.yaml",
+                "--fail-on",
+                "never",
+            ],
+            None,
+        ),
+        (
+            &[
+                "--metrics",
+                "tests/fixtures/unusable/empty.metrics",
+                "--fail-on",
+                "warning",
+                "--allow-unusable",
+            ],
+            None,
+        ),
+    ];
+    let mut out = String::new();
+    for (args, stdin) in cases {
+        let mut all = vec!["analyze"];
+        all.extend_from_slice(args);
+        let run = cpguard(&all, *stdin);
+        out.push_str(&format!(
+            "$ cpguard {}{}\nexit {}\n{}\n",
+            all.join(" "),
+            if stdin.is_some() { " < stdin" } else { "" },
+            run.status.code().unwrap_or(-1),
+            stderr(&run)
+        ));
+        if run.status.code() == Some(2) {
+            assert_eq!(stdout(&run), "", "no report when the input is unusable");
+        }
+    }
+    assert_expected("cli-unusable.txt", &out);
+
+    // With --allow-unusable the report goes on: what could run ran, the rest says why not.
+    let run = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            "-",
+            "--allow-unusable",
+            "--format",
+            "json",
+        ],
+        Some(kubelet),
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(
+        report["unusable_inputs"],
+        serde_json::json!([{"input": "metrics", "reason": "a kubelet's /metrics (kubelet_*), not the API server's or etcd's: give `kubectl get --raw /metrics` (the API server's) or an etcd member's /metrics"}])
+    );
+    let coverage = report["coverage"].as_array().unwrap();
+    assert_eq!(coverage.len(), cpguard_core::checks::REGISTRY.len());
+    let of = |id: &str| coverage.iter().find(|c| c["check"] == id).unwrap().clone();
+    assert_eq!(
+        of("CLI001"),
+        serde_json::json!({"check": "CLI001", "status": "evaluated", "reason": null})
+    );
+    assert_eq!(
+        of("API001"),
+        serde_json::json!({"check": "API001", "status": "not-applicable", "reason": "the metrics dump is a kubelet's /metrics, not an API server's"})
+    );
+    assert_eq!(
+        of("SYS001"),
+        serde_json::json!({"check": "SYS001", "status": "not-applicable", "reason": "no cluster export given"})
+    );
 }

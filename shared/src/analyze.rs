@@ -3,6 +3,7 @@
 use crate::checks::{api, objects, MetricsContext, METRICS_CHECKS};
 use crate::cluster::{self, load};
 use crate::config::Config;
+use crate::coverage::{ClusterHeld, Held, MetricsHeld};
 use crate::format;
 use crate::metrics::diff::{difference, DiffError};
 use crate::metrics::summary::{
@@ -11,7 +12,8 @@ use crate::metrics::summary::{
 };
 use crate::metrics::timeouts::{WebhookKind, WebhookTimeouts};
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
-use crate::report::{Diagnostic, MetricsReport, Rates, Report, Window};
+use crate::recognise;
+use crate::report::{Diagnostic, MetricsReport, Rates, Report, UnusableInput, Window};
 use crate::rules::webhook::Effective;
 use std::fmt;
 
@@ -161,6 +163,7 @@ pub fn analyze_with_progress(
     // Cluster exports first: their webhook configurations give ADM001 the real timeouts.
     let mut objects = Vec::new();
     let mut server_version = None;
+    let mut empty_files = Vec::new();
     for (index, input) in inputs.cluster.iter().enumerate() {
         progress(Stage::Cluster {
             index,
@@ -176,17 +179,39 @@ pub fn analyze_with_progress(
                 level: d.level,
                 message: d.message.clone(),
             }));
+        if loaded.objects.is_empty() {
+            empty_files.push((input.name, recognise::cluster(input.text, &loaded)));
+        }
         server_version = server_version.or(loaded.server_version);
         objects.extend(loaded.objects);
     }
+    let cluster_empty = !inputs.cluster.is_empty() && objects.is_empty();
+    note_empty_cluster_files(empty_files, cluster_empty, &mut report);
     let timeouts = webhook_timeouts(&objects);
+    let mut held = Held {
+        cluster: (!inputs.cluster.is_empty()).then(|| ClusterHeld::of(&objects)),
+        cluster_empty,
+        ..Held::default()
+    };
     match (inputs.metrics, inputs.metrics_later) {
         (Some(first), later) => {
-            analyze_metrics(first, later, config, &timeouts, &mut report, progress)?;
+            held.metrics = Some(analyze_metrics(
+                first,
+                later,
+                config,
+                &timeouts,
+                &mut report,
+                progress,
+            )?);
         }
         (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
         (None, None) => {}
     }
+    held.control_plane_version = server_version.is_some()
+        || report
+            .metrics
+            .as_ref()
+            .is_some_and(|m| m.kubernetes_version.is_some());
     if !inputs.cluster.is_empty() {
         let control_plane = server_version.or_else(|| {
             report
@@ -203,9 +228,37 @@ pub fn analyze_with_progress(
         report.findings.extend(findings);
         report.cluster = Some(cluster);
     }
+    report.coverage = held.all();
     report.cap_findings(crate::report::MAX_FINDINGS_PER_CHECK);
     report.sort();
     Ok(report)
+}
+
+/// Cluster files without a single object: unusable when no file had one; otherwise only
+/// those that look like something else (a metrics dump, an HTML page) are worth a note, since
+/// an empty List is normal (a cluster without webhooks).
+fn note_empty_cluster_files(
+    files: Vec<(&str, recognise::NoObjects)>,
+    all_empty: bool,
+    report: &mut Report,
+) {
+    for (name, none) in files {
+        if all_empty {
+            report.unusable_inputs.push(UnusableInput {
+                input: "cluster".into(),
+                file: Some(name.to_owned()),
+                reason: none.reason,
+            });
+        } else if none.other {
+            report.diagnostics.push(Diagnostic {
+                input: "cluster".into(),
+                file: Some(name.to_owned()),
+                line: 1,
+                level: DiagnosticLevel::Warning,
+                message: none.reason,
+            });
+        }
+    }
 }
 
 /// Each admission webhook's effective timeout, by kind, configuration and name.
@@ -232,10 +285,11 @@ fn analyze_metrics(
     webhook_timeouts: &WebhookTimeouts,
     report: &mut Report,
     progress: &mut dyn FnMut(Stage),
-) -> Result<(), InputError> {
+) -> Result<MetricsHeld, InputError> {
     progress(Stage::Metrics);
     let earlier = parse(first.text);
     report.diagnostics.extend(diagnostics("metrics", &earlier));
+    let recognised = recognise::metrics(first.text, &earlier);
     let later = later_input.map(|input| {
         progress(Stage::MetricsLater);
         (input, parse(input.text))
@@ -245,6 +299,25 @@ fn analyze_metrics(
             .diagnostics
             .extend(diagnostics("metrics-later", dump));
     }
+    // An unusable dump is reported as such; two dumps need both usable, else the earlier alone.
+    if let Some(reason) = &recognised.unusable {
+        report.unusable_inputs.push(UnusableInput {
+            input: "metrics".into(),
+            file: None,
+            reason: reason.clone(),
+        });
+    }
+    let later = later.filter(|(input, dump)| {
+        let unusable = recognise::metrics(input.text, dump).unusable;
+        if let Some(reason) = &unusable {
+            report.unusable_inputs.push(UnusableInput {
+                input: "metrics-later".into(),
+                file: None,
+                reason: reason.clone(),
+            });
+        }
+        unusable.is_none() && recognised.unusable.is_none()
+    });
 
     let (window, delta, seconds) = match &later {
         None => {
@@ -333,7 +406,7 @@ fn analyze_metrics(
         rates,
         samples: current.sample_count(),
     });
-    Ok(())
+    Ok(MetricsHeld::of(windowed, recognised))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::checks::{Severity, REGISTRY};
 use crate::cluster::report::ClusterReport;
 use crate::escape::{markdown as md, markdown_code, text as t};
 use crate::format;
-use crate::report::{Finding, MetricsReport, Report, Window};
+use crate::report::{CoverageStatus, Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
 
 fn window_words(window: Option<&Window>) -> String {
@@ -204,9 +204,87 @@ fn cluster_text(out: &mut String, c: &ClusterReport) {
     }
 }
 
+/// The checks that did not run, grouped by status and reason, in registry order of the
+/// first of each group: ("ETCD002, SA001", "no data: ...").
+fn not_checked(report: &Report) -> Vec<(String, String)> {
+    let mut groups: Vec<(Vec<&str>, String)> = Vec::new();
+    for c in report
+        .coverage
+        .iter()
+        .filter(|c| c.status != CoverageStatus::Evaluated)
+    {
+        let why = format!(
+            "{}: {}",
+            match c.status {
+                CoverageStatus::NoData => "no data",
+                _ => "not applicable",
+            },
+            c.reason.as_deref().unwrap_or_default()
+        );
+        match groups.iter_mut().find(|(_, w)| *w == why) {
+            Some((ids, _)) => ids.push(&c.check),
+            None => groups.push((vec![&c.check], why)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(ids, why)| (ids.join(", "), why))
+        .collect()
+}
+
+/// Which inputs were unusable and how many checks could run, under the counts.
+fn coverage_head(report: &Report, markdown: bool) -> String {
+    let mut out = String::new();
+    for u in &report.unusable_inputs {
+        let name = u.file.as_deref().unwrap_or(&u.input);
+        if markdown {
+            let _ = writeln!(out, "\n**Unusable input** ({name}): {}", md(&u.reason));
+        } else {
+            let _ = writeln!(out, "unusable input ({name}): {}", u.reason);
+        }
+    }
+    let (ran, all) = report.evaluated();
+    if ran < all {
+        if markdown {
+            let _ = writeln!(
+                out,
+                "\n{ran} of {all} checks could run (see *Not checked*)."
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{ran} of {all} checks could run (see \"not checked\" below)"
+            );
+        }
+    }
+    out
+}
+
+fn not_checked_text(out: &mut String, report: &Report) {
+    let groups = not_checked(report);
+    if !groups.is_empty() {
+        let (ran, all) = report.evaluated();
+        let _ = writeln!(out, "\nnot checked ({} of {all}):", all - ran);
+        for (ids, why) in groups {
+            let _ = writeln!(out, "  {ids}: {why}");
+        }
+    }
+}
+
+fn not_checked_markdown(out: &mut String, report: &Report) {
+    let groups = not_checked(report);
+    if !groups.is_empty() {
+        let _ = writeln!(out, "\n### Not checked\n");
+        for (ids, why) in groups {
+            let _ = writeln!(out, "- {ids}: {}", md(&why));
+        }
+    }
+}
+
 /// Grouped by severity, numbers with units.
 pub fn text(report: &Report) -> String {
     let mut out = format!("cpguard: {}\n", counts(report));
+    out.push_str(&coverage_head(report, false));
     for severity in [Severity::Critical, Severity::Warning, Severity::Info] {
         let group: Vec<&Finding> = report
             .findings
@@ -247,12 +325,14 @@ pub fn text(report: &Report) -> String {
             );
         }
     }
+    not_checked_text(&mut out, report);
     out.trim_end().to_owned()
 }
 
 /// For a ticket: a summary table, then each finding with evidence and the fix.
 pub fn markdown(report: &Report) -> String {
     let mut out = format!("## cpguard report\n\n{}\n", counts(report));
+    out.push_str(&coverage_head(report, true));
     if let Some(m) = &report.metrics {
         let _ = writeln!(
             out,
@@ -270,7 +350,11 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
-    if let Some(p) = report.cluster.as_ref().and_then(|c| c.policy_reports.as_ref()) {
+    if let Some(p) = report
+        .cluster
+        .as_ref()
+        .and_then(|c| c.policy_reports.as_ref())
+    {
         let _ = writeln!(out, "\n- {}", md(&p.line()));
     }
     if !report.findings.is_empty() {
@@ -336,6 +420,7 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
+    not_checked_markdown(&mut out, report);
     out.trim_end().to_owned()
 }
 

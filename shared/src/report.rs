@@ -190,9 +190,77 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<crate::cluster::report::ClusterReport>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every check of the registry, in registry order: whether it could run on these inputs.
+    #[serde(default)]
+    pub coverage: Vec<Coverage>,
+    /// Inputs with nothing to analyse (the CLI exits 2 unless `--allow-unusable`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unusable_inputs: Vec<UnusableInput>,
+}
+
+/// Whether a check could run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoverageStatus {
+    /// It ran: the inputs held what it reads (so "no finding" means it found nothing wrong).
+    Evaluated,
+    /// The input it reads was given, but without the families or kinds it needs.
+    NoData,
+    /// The input it reads was not given, or is of another kind (an etcd member's dump).
+    NotApplicable,
+}
+
+impl CoverageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageStatus::Evaluated => "evaluated",
+            CoverageStatus::NoData => "no-data",
+            CoverageStatus::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// One check's coverage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub check: Cow<'static, str>,
+    pub status: CoverageStatus,
+    /// What was missing (`None` when evaluated).
+    pub reason: Option<String>,
+}
+
+/// An input that holds nothing to analyse: empty, an HTML error page, another component's
+/// `/metrics`, a cluster export without objects.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusableInput {
+    /// `metrics`, `metrics-later` or `cluster`.
+    pub input: Cow<'static, str>,
+    /// Which cluster file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Why, in one line, e.g. "looks like HTML, not Prometheus text (line 1)".
+    pub reason: String,
 }
 
 impl Report {
+    /// How many checks ran, of all in the registry.
+    pub fn evaluated(&self) -> (usize, usize) {
+        let ran = self
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Evaluated)
+            .count();
+        (ran, self.coverage.len())
+    }
+
+    /// Nothing given could be analysed: every input given is unusable.
+    pub fn nothing_analysed(&self) -> bool {
+        let unusable = |input: &str| self.unusable_inputs.iter().any(|u| u.input == input);
+        let metrics = self.metrics.is_some() && !unusable("metrics");
+        let cluster = self.cluster.is_some() && !unusable("cluster");
+        !self.unusable_inputs.is_empty() && !metrics && !cluster
+    }
+
     /// The most severe finding's severity.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()

@@ -315,6 +315,77 @@ await test('a worker that cannot load is reported, and the next Analyze starts a
   await page.context().close();
 });
 
+await test('an unusable input is never a green all-clear: the reason, what to paste instead, what was checked', async () => {
+  // An nginx 502 page where the dump should be, with one long line (the numbering must stay beside it).
+  const file = join(tmp, 'apiserver.metrics');
+  const long = `<p>${'The upstream API server did not answer in time; try again later. '.repeat(6)}</p>`;
+  const html = readFileSync(join(root, 'tests/fixtures/unusable/bad-gateway.metrics'), 'utf8').replace('<hr>', `${long}\r\n<hr>`);
+  writeFileSync(file, html);
+  const page = await open();
+  await page.goto(origin + '/');
+  await page.fill('#metrics', html);
+  await page.fill('#metrics-taken-at', TAKEN);
+  await analyze(page);
+  const banner = page.locator('#unusable');
+  assert.equal(await banner.getAttribute('role'), 'alert');
+  assert.equal(await page.textContent('#unusable h3'), 'Nothing could be analysed');
+  const said = await banner.textContent();
+  assert.ok(said.includes('Metrics: looks like HTML, not Prometheus text (line 1: "502 Bad Gateway")'), said);
+  assert.ok(said.includes('kubectl get --raw /metrics > apiserver.metrics'), said);
+  // No "No findings" line at all, green or not, and no findings table.
+  assert.equal(await page.$('#no-findings'), null);
+  assert.equal(await page.$('#findings-table'), null);
+  assert.match(await page.textContent('#facts'), /0 of 32 checks could run/);
+  // "What was checked": closed until asked, then every check with why it did not run.
+  assert.equal(await page.isVisible('#coverage-table'), false);
+  await page.click('#coverage summary');
+  assert.equal(await page.textContent('#coverage summary'), 'What was checked: 0 of 32 checks could run');
+  const rows = await page.locator('#coverage-table tbody tr').allTextContents();
+  assert.equal(rows.length, 32);
+  assert.ok(rows.some((r) => r.startsWith('API001') && r.includes('not-applicable') && r.includes('the metrics input is unusable: looks like HTML')), rows.join('\n'));
+  // The numbers of "Input problems" sit beside the first line of their item, long ones too
+  // (a narrow window wraps them).
+  await page.setViewportSize({ width: 420, height: 900 });
+  const layout = await page.evaluate(() => [...document.querySelectorAll('#diagnostics li')].map((li) => {
+    const item = li.firstElementChild;
+    const range = document.createRange();
+    range.selectNodeContents(item);
+    const first = range.getClientRects()[0];
+    return { liTop: li.getBoundingClientRect().top, firstLineTop: first.top, lines: range.getClientRects().length,
+      indent: item.getBoundingClientRect().left - li.getBoundingClientRect().left };
+  }));
+  assert.equal(layout.length, 8);
+  assert.ok(layout.some((l) => l.lines > 1), JSON.stringify(layout));
+  for (const l of layout) {
+    assert.ok(Math.abs(l.firstLineTop - l.liTop) < 4, JSON.stringify(l));
+    assert.ok(l.indent >= 20, JSON.stringify(l));
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the window`);
+  await page.screenshot({ path: join(artifacts, 'unusable-narrow.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // The export is the CLI's report; the CLI itself refuses the input (exit 2) unless told to go on.
+  const { stdout } = runCli(['--metrics', file, '--taken-at', TAKEN, '--format', 'json', '--allow-unusable']);
+  assert.equal(await download(page, '#export-json') + '\n', stdout);
+  assert.deepEqual(JSON.parse(stdout).unusable_inputs, [{ input: 'metrics', reason: 'looks like HTML, not Prometheus text (line 1: "502 Bad Gateway")' }]);
+  let refused;
+  try { execFileSync(cli, ['analyze', '--metrics', file], { encoding: 'utf8', stdio: 'pipe' }); } catch (e) { refused = e; }
+  assert.equal(refused?.status, 2);
+  assert.equal(refused.stderr, `cpguard: ${file}: looks like HTML, not Prometheus text (line 1: "502 Bad Gateway")\n`);
+  await page.screenshot({ path: join(artifacts, 'unusable.png'), fullPage: true });
+  // A good dump beside an empty cluster List: the report, with a notice and "N of 32 checks could run".
+  await page.fill('#metrics', readFileSync(join(root, 'shared/samples/apiserver.metrics'), 'utf8'));
+  await page.fill('#cluster', 'apiVersion: v1\nkind: List\nitems: []\n');
+  await analyze(page);
+  assert.equal(await page.getAttribute('#unusable', 'class'), 'partial');
+  assert.match(await page.textContent('#unusable'), /Cluster YAML: no Kubernetes objects: an empty List/);
+  assert.match(await page.textContent('#facts'), /\b1[0-9] of 32 checks could run/);
+  assert.ok(await page.$('#findings-table'));
+  noNetwork(page);
+  await page.screenshot({ path: join(artifacts, 'partial.png'), fullPage: true });
+  await page.context().close();
+});
+
 await test('narrow window and keyboard focus', async () => {
   const page = await open({ width: 420, height: 900 });
   await page.goto(origin + '/');

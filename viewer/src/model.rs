@@ -242,6 +242,54 @@ pub fn skew(cluster: &ClusterReport) -> (Option<u32>, Vec<SkewRow>) {
     (control, rows)
 }
 
+/// How the page names an input: its box, and the file when one was read into it.
+pub fn input_label(input: &str, file: Option<&str>) -> String {
+    let slot = Slot::of_diagnostic(input).map_or(input, Slot::label);
+    match file {
+        Some(file) if file != "pasted" => format!("{slot} ({file})"),
+        _ => slot.to_owned(),
+    }
+}
+
+/// What to paste into each box whose input could not be analysed: (box, command).
+pub fn paste_instead(report: &Report) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let wrong = |input: &str| report.unusable_inputs.iter().any(|u| u.input == input);
+    if wrong("metrics") || wrong("metrics-later") {
+        out.push(("Metrics", "kubectl get --raw /metrics > apiserver.metrics"));
+    }
+    if wrong("cluster") {
+        out.push(("Cluster YAML", "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml > cluster.yaml"));
+    }
+    out
+}
+
+/// One row of "What was checked".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoverageRow {
+    pub check: String,
+    pub title: &'static str,
+    pub status: cpguard_core::report::CoverageStatus,
+    pub reason: String,
+}
+
+/// The checks that could not run first (registry order), then those that ran.
+pub fn coverage_rows(report: &Report) -> Vec<CoverageRow> {
+    use cpguard_core::report::CoverageStatus;
+    let mut rows: Vec<CoverageRow> = report
+        .coverage
+        .iter()
+        .map(|c| CoverageRow {
+            check: c.check.to_string(),
+            title: cpguard_core::checks::by_id(&c.check).map_or("", |k| k.title),
+            status: c.status,
+            reason: c.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    rows.sort_by_key(|r| r.status == CoverageStatus::Evaluated);
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,6 +509,46 @@ mod tests {
                 ("v1.30.2-eks-1", Some(0), false),
                 ("v1.31.0", Some(-1), true),
             ]
+        );
+    }
+
+    #[test]
+    fn what_could_not_run_and_what_to_paste_instead() {
+        use cpguard_core::report::CoverageStatus;
+        let cluster = [cpguard_core::ClusterInput {
+            name: "pasted",
+            text: "kind: List\nitems: []\n",
+        }];
+        let inputs = cpguard_core::Inputs {
+            metrics: Some(cpguard_core::MetricsInput {
+                text: "<html><title>502 Bad Gateway</title></html>",
+                taken_at: None,
+            }),
+            metrics_later: None,
+            cluster: &cluster,
+        };
+        let report = cpguard_core::analyze(&inputs, &cpguard_core::Config::default()).unwrap();
+        assert!(report.nothing_analysed());
+        let labels: Vec<String> = report
+            .unusable_inputs
+            .iter()
+            .map(|u| input_label(&u.input, u.file.as_deref()))
+            .collect();
+        assert_eq!(labels, ["Cluster YAML", "Metrics"]);
+        assert_eq!(
+            input_label("cluster", Some("hooks.yaml")),
+            "Cluster YAML (hooks.yaml)"
+        );
+        let boxes: Vec<&str> = paste_instead(&report).iter().map(|(b, _)| *b).collect();
+        assert_eq!(boxes, ["Metrics", "Cluster YAML"]);
+        let rows = coverage_rows(&report);
+        assert_eq!(rows.len(), cpguard_core::checks::REGISTRY.len());
+        assert_eq!(rows[0].check, "SYS001");
+        assert_eq!(rows[0].title, "unsafe sysctl");
+        assert_eq!(rows[0].status, CoverageStatus::NotApplicable);
+        assert_eq!(
+            rows[0].reason,
+            "the cluster exports hold no Kubernetes objects"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! ADM001–ADM003: admission webhooks and controllers as the API server measures them.
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{at, p99_by, sum_by};
 use crate::report::{Evidence, Finding};
@@ -19,7 +19,7 @@ pub const ADM001: Check = Check {
                 soon time out: fail-closed webhooks then reject writes, fail-open ones silently skip their checks.",
     remediation: "Make the webhook faster (more replicas, closer to the API server, no slow calls in the handler), \
                   narrow its rules and selectors, and keep timeoutSeconds low.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Events(&["apiserver_admission_webhook_admission_duration_seconds"])],
 };
 
 /// ## What it does
@@ -37,7 +37,7 @@ pub const ADM002: Check = Check {
                 let requests through unchecked.",
     remediation: "Check the webhook's Pods, Service and certificates; until it is healthy consider failurePolicy: \
                   Ignore and a namespaceSelector that excludes kube-system.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Events(&["apiserver_admission_webhook_rejection_count", "apiserver_admission_webhook_fail_open_count"])],
 };
 
 /// ## What it does
@@ -53,7 +53,7 @@ pub const ADM003: Check = Check {
                 plugin waiting on etcd) adds its latency to all of them.",
     remediation: "Check the controller named in the evidence; ResourceQuota with many quotas and LimitRanger with \
                   many objects are common causes.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["apiserver_admission_controller_admission_duration_seconds"])],
 };
 
 pub fn adm001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {

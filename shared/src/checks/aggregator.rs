@@ -1,6 +1,6 @@
 //! AGG001: aggregated APIs (metrics-server and the like) that the API server cannot reach.
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -16,7 +16,7 @@ pub const AGG001: Check = Check {
                 some give up) and blocks namespace deletion, which must list every API.",
     remediation: "Fix the service behind the APIService (often metrics-server), or delete the APIService if the \
                   extension is gone.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["aggregator_unavailable_apiservice"])],
 };
 
 pub fn agg001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {

@@ -1,6 +1,6 @@
 //! API001–API004: what the API server's own request counters and histograms say.
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{at, histogram_by, sum_by, top_evidence};
 use crate::report::{Evidence, Finding};
@@ -19,7 +19,7 @@ pub const API001: Check = Check {
                 API server's availability error budget (kubernetes-mixin's KubeAPIErrorBudgetBurn).",
     remediation: "Look at which verbs and resources fail (evidence), then at etcd latency (ETCD003), admission \
                   webhooks (ADM001/ADM002) and aggregated APIs (AGG001), the usual causes.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["apiserver_request_total"])],
 };
 
 /// ## What it does
@@ -35,7 +35,7 @@ pub const API002: Check = Check {
                 priority level, and well-behaved clients are throttled with it.",
     remediation: "Find the flow (priority_level, flow_schema in the evidence) and the client behind it; reduce LIST \
                   and WATCH churn, use informers, or give the workload its own FlowSchema.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["apiserver_request_total", "apiserver_flowcontrol_rejected_requests_total"])],
 };
 
 /// ## What it does
@@ -54,7 +54,7 @@ pub const API003: Check = Check {
                 hangs, and timeouts turn into retries that add load.",
     remediation: "Look at the slowest verbs and resources (evidence, and the per-verb table); large unpaginated \
                   LISTs, slow etcd (ETCD003) and slow webhooks (ADM001) are the usual causes.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["apiserver_request_sli_duration_seconds", "apiserver_request_duration_seconds"])],
 };
 
 /// ## What it does
@@ -69,7 +69,7 @@ pub const API004: Check = Check {
     rationale: "The API server gave up on requests (timeouts or self-defence): the clients behind them retry, \
                 which adds load exactly when the server is struggling.",
     remediation: "Check which verbs and resources are terminated (evidence) and reduce their cost or rate.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Events(&["apiserver_request_terminations_total"])],
 };
 
 const HEALTH: &[&str] = &["/healthz", "/readyz", "/livez"];

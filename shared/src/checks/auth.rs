@@ -1,10 +1,13 @@
 //! AUTH001–AUTH006: the `kube-system/aws-auth` ConfigMap, whose `mapRoles`, `mapUsers` and
 //! `mapAccounts` are YAML documents inside strings.
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
 use crate::cluster::{decode_yaml, Object};
 use crate::report::{Evidence, Finding};
 use serde::Deserialize;
+
+/// The ConfigMap the AUTH checks read.
+const AWS_AUTH: &[&str] = &["ConfigMap/kube-system/aws-auth"];
 
 /// ## What it does
 /// Parses `mapRoles`, `mapUsers` and `mapAccounts` as the AWS IAM authenticator does.
@@ -19,7 +22,7 @@ pub const AUTH001: Check = Check {
                 loses access at once, node roles included (nodes then stop joining the cluster).",
     remediation: "Fix the YAML (indentation, quoting) and apply it with the cluster creator's identity, which keeps \
                   access; prefer EKS access entries over aws-auth.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 /// ## What it does
@@ -33,7 +36,7 @@ pub const AUTH002: Check = Check {
     title: "aws-auth entry without ARN or username",
     rationale: "An entry without its ARN or username maps nobody; whoever it was meant for has no access.",
     remediation: "Give each entry its rolearn/userarn and a username (e.g. system:node:{{EC2PrivateDNSName}} for nodes).",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 /// ## What it does
@@ -48,7 +51,7 @@ pub const AUTH003: Check = Check {
     rationale: "Sessions of a role present its ARN without the path, so an entry written with the path never \
                 matches and the role has no access.",
     remediation: "Remove the path: arn:aws:iam::<account>:role/<name>.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 /// ## What it does
@@ -60,7 +63,7 @@ pub const AUTH004: Check = Check {
     rationale: "Nodes authenticate with their role, not their instance profile: an instance-profile ARN never \
                 matches and the nodes cannot join.",
     remediation: "Use the ARN of the role inside the instance profile.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 /// ## What it does
@@ -71,7 +74,7 @@ pub const AUTH005: Check = Check {
     title: "aws-auth grants system:masters",
     rationale: "system:masters bypasses RBAC entirely and cannot be restricted or audited by role bindings.",
     remediation: "Bind a ClusterRole (or an EKS access policy) to a group of your own instead.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 /// ## What it does
@@ -83,7 +86,7 @@ pub const AUTH006: Check = Check {
     rationale: "Long-lived IAM user credentials are mapped into the cluster; roles with temporary credentials are \
                 easier to rotate and audit.",
     remediation: "Map IAM roles (or use EKS access entries) and let people assume them.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(AWS_AUTH)],
 };
 
 #[derive(Deserialize, Default)]

@@ -1,6 +1,6 @@
 //! CLI001: the API server's own client (to etcd-adjacent services, webhooks, aggregated APIs).
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{p99_by, sum_by};
 use crate::report::{Evidence, Finding};
@@ -19,7 +19,7 @@ pub const CLI001: Check = Check {
     rationale: "The component's client calls to the API server fail or are slow: controllers, the scheduler and \
                 the API server's own loopback clients fall behind.",
     remediation: "Correlate with API001–API003 (the server side of the same calls) and with APF throttling (API002).",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["rest_client_requests_total", "rest_client_request_duration_seconds"])],
 };
 
 pub fn cli001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {

@@ -1,9 +1,9 @@
 //! ETCD001–ETCD003: the etcd database and its latency.
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::p99_by;
-use crate::metrics::summary::etcd_size;
+use crate::metrics::summary::{etcd_size, DB_SIZE_METRICS};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -23,7 +23,7 @@ pub const ETCD001: Check = Check {
     remediation: "Find what fills etcd (OBJ001's largest object counts: events, leases, custom resources), delete \
                   what is not needed and fix the producer; on self-managed etcd compact and defragment, or raise \
                   --quota-backend-bytes. On EKS open a support case if the size keeps growing.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(DB_SIZE_METRICS)],
 };
 
 /// ## What it does
@@ -38,7 +38,7 @@ pub const ETCD002: Check = Check {
     rationale: "Less than half of the database file is in use: the free pages still count against the quota, \
                 so etcd can raise NOSPACE with much less data than the quota suggests.",
     remediation: "Defragment the member (etcdctl defrag, one member at a time); EKS does this for you.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["etcd_mvcc_db_total_size_in_use_in_bytes"]), Need::Family(&["etcd_mvcc_db_total_size_in_bytes"])],
 };
 
 /// ## What it does
@@ -55,7 +55,7 @@ pub const ETCD003: Check = Check {
                 a leader stall the whole control plane and surface as API latency and timeouts.",
     remediation: "Give etcd fast dedicated disks (SSD, provisioned IOPS), keep the database small, and check \
                   network latency between members; on EKS, reduce request volume (LIST calls) and object counts.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(&["etcd_request_duration_seconds", "etcd_disk_wal_fsync_duration_seconds", "etcd_disk_backend_commit_duration_seconds", "etcd_server_has_leader"])],
 };
 
 pub fn etcd001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {

@@ -66,6 +66,62 @@ pub struct Check {
     pub remediation: &'static str,
     /// The guide section this check carries.
     pub reference: &'static str,
+    /// What it reads, every entry required (an entry may name alternatives). The report's
+    /// coverage (which checks ran, which lacked data) is derived from this.
+    pub needs: &'static [Need],
+}
+
+/// One thing a check needs from the inputs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A metric family with samples in the metrics dump: any one of these names.
+    Family(&'static [&'static str]),
+    /// Event counters the API server leaves out of `/metrics` until the first event (client_golang
+    /// prunes families without series): any of these families, or else an API server's dump
+    /// (`apiserver_request_total`), in which their absence means no such event happened.
+    Events(&'static [&'static str]),
+    /// Cluster objects of any one of these kinds.
+    Kind(&'static [&'static str]),
+    /// Any one of these objects, as `Kind/namespace/name`.
+    Object(&'static [&'static str]),
+    /// The control plane's version: `kubectl version -o json` as a cluster input, or
+    /// `kubernetes_build_info` in the metrics dump.
+    ControlPlaneVersion,
+}
+
+impl Need {
+    /// Whether this need is met from a metrics dump (else from cluster exports).
+    pub fn is_metrics(&self) -> bool {
+        matches!(self, Need::Family(_) | Need::Events(_))
+    }
+
+    /// For the catalogue: "`a` or `b`", "an API server's dump (`x` counts events)".
+    pub fn describe(&self) -> String {
+        let names = |names: &[&str]| {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            quoted.join(" or ")
+        };
+        match self {
+            Need::Family(families) => format!("metric {}", names(families)),
+            Need::Events(families) => format!(
+                "an API server's dump (its {} appear with the first event)",
+                names(families)
+            ),
+            Need::Kind(kinds) => format!("{} objects", names(kinds)),
+            Need::Object(objects) => names(objects),
+            Need::ControlPlaneVersion => {
+                "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+impl Check {
+    /// Whether the check reads a metrics dump (else cluster exports).
+    pub fn reads_metrics(&self) -> bool {
+        self.needs.iter().any(Need::is_metrics)
+    }
 }
 
 /// The EKS Best Practices Guide's control-plane chapter, which every check cites.
@@ -131,12 +187,18 @@ pub fn catalogue_markdown() -> String {
     }
     for check in REGISTRY {
         out.push_str(&format!(
-            "\n## {}\n\n**{}** · {}\n\n**Why is this bad?** {}\n\n**What to do:** {}\n\nReference: <{}>\n",
+            "\n## {}\n\n**{}** · {}\n\n**Why is this bad?** {}\n\n**What to do:** {}\n\n**Reads:** {}\n\nReference: <{}>\n",
             check.id,
             check.title,
             check.severity.as_str(),
             check.rationale,
             check.remediation,
+            check
+                .needs
+                .iter()
+                .map(Need::describe)
+                .collect::<Vec<_>>()
+                .join("; and "),
             check.reference
         ));
     }
@@ -185,7 +247,27 @@ pub(crate) mod tests {
             assert!(!check.title.is_empty() && !check.rationale.is_empty());
             assert!(!check.remediation.is_empty());
             assert!(check.reference.starts_with("https://"), "{}", check.id);
+            assert!(
+                !check.needs.is_empty(),
+                "{} declares what it reads",
+                check.id
+            );
         }
+    }
+
+    /// The checks whose needs are metric families are exactly the metrics checks that run.
+    #[test]
+    fn metrics_needs_match_the_metrics_checks() {
+        let by_needs: Vec<String> = REGISTRY
+            .iter()
+            .filter(|c| c.reads_metrics())
+            .map(|c| c.id.to_ascii_lowercase())
+            .collect();
+        let run: Vec<&str> = METRICS_CHECKS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(by_needs, run);
+        assert!(REGISTRY
+            .iter()
+            .all(|c| c.needs.iter().all(|n| n.is_metrics() == c.reads_metrics())));
     }
 
     #[test]

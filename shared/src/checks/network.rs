@@ -1,6 +1,6 @@
 //! NET001: kube-proxy in iptables mode in front of many Services.
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
 use crate::cluster::Object;
 use crate::report::{Evidence, Finding};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ pub const NET001: Check = Check {
                 each change; past about 1000 Services this adds latency to connections and CPU load on every node.",
     remediation: "Run kube-proxy in IPVS mode (EKS: set mode: ipvs in the kube-proxy add-on configuration) or \
                   nftables (1.31+), or replace it with an eBPF data plane.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Object(&["ConfigMap/kube-system/kube-proxy-config", "ConfigMap/kube-system/kube-proxy"]), Need::Kind(&["Service"])],
 };
 
 /// More Services with kube-proxy rules than this is "many".

@@ -1,6 +1,6 @@
 //! OBJ001: how many objects of each resource etcd stores.
 
-use super::{Check, MetricsContext, Severity, GUIDE};
+use super::{Check, MetricsContext, Need, Severity, GUIDE};
 use crate::format;
 use crate::report::{Evidence, Finding, ObjectCount};
 
@@ -19,7 +19,7 @@ pub const OBJ001: Check = Check {
                 one resource make those slow and grow the database toward its quota.",
     remediation: "Delete what is not needed (completed Jobs and their Pods, old ReplicaSets, events, stale \
                   custom resources), set TTLs (ttlSecondsAfterFinished, revisionHistoryLimit) and fix the producer.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Family(COUNT_METRICS)],
 };
 
 const COUNT_METRICS: &[&str] = &[

@@ -2,7 +2,15 @@
 //! any writer of PolicyReports) recorded, read from `kubectl get policyreports,
 //! clusterpolicyreports -A -o yaml`. The reading is in [`crate::cluster::policyreport`].
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
+
+/// The report kinds POL001 and POL002 read (`kubectl get policyreports,clusterpolicyreports`).
+const REPORT_KINDS: &[&str] = &[
+    "PolicyReport",
+    "ClusterPolicyReport",
+    "Report",
+    "ClusterReport",
+];
 
 /// ## What it does
 /// Turns every `fail` result of a PolicyReport (wgpolicyk8s.io) or OpenReports Report into a
@@ -21,6 +29,7 @@ pub const POL001: Check = Check {
     remediation: "Read the policy's message and change the resource as it asks, or exempt the resource in \
                   the policy's settings if the failure is accepted.",
     reference: GUIDE,
+    needs: &[Need::Kind(REPORT_KINDS)],
 };
 
 /// ## What it does
@@ -37,4 +46,5 @@ pub const POL002: Check = Check {
     remediation: "Read the message: fix the policy's settings, or the rules naming resources the cluster \
                   does not serve, then let the audit scanner run again.",
     reference: GUIDE,
+    needs: &[Need::Kind(REPORT_KINDS)],
 };

@@ -1,6 +1,6 @@
 //! SA001: legacy service-account token Secrets.
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
 use crate::cluster::Object;
 use crate::report::{Evidence, Finding};
 
@@ -17,7 +17,7 @@ pub const SA001: Check = Check {
                 Keep at most a deliberate break-glass token, and know where it is.",
     remediation: "Use projected, short-lived tokens (TokenRequest); delete unused token Secrets (1.29+ labels unused \
                   ones with kubernetes.io/legacy-token-invalid-since).",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(&["Secret"])],
 };
 
 pub fn check(objects: &[Object]) -> Vec<Finding> {

@@ -2,7 +2,20 @@
 //!
 //! The rules themselves live in [`crate::rules::sysctl`], shared with the unsafe-sysctls policy.
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
+
+/// The kinds that carry a pod spec, as the rules read them ([`crate::rules::sysctl::KINDS`]).
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "ReplicationController",
+    "CronJob",
+    "PodTemplate",
+];
 
 /// ## What it does
 /// Finds Pods and pod templates whose `securityContext.sysctls` name a sysctl outside the Pod
@@ -20,7 +33,7 @@ pub const SYS001: Check = Check {
                 its controller recreates it in an endless loop that loads the API server, etcd and the scheduler.",
     remediation: "Remove the sysctl, or allow it on purpose: enable it on the nodes with the kubelet's \
                   --allowed-unsafe-sysctls, schedule the Pod only there, and add it to the policy's allowedUnsafeSysctls.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(WORKLOAD_KINDS)],
 };
 
 /// ## What it does
@@ -40,6 +53,7 @@ pub const SYS002: Check = Check {
     remediation:
         "Drop hostNetwork/hostIPC from the Pod, or drop the sysctl and set it on the node instead.",
     reference: GUIDE,
+    needs: &[Need::Kind(WORKLOAD_KINDS)],
 };
 
 /// ## What it does
@@ -55,5 +69,17 @@ pub const SYS003: Check = Check {
     rationale: "A '+' or '=' in a sysctl value can smuggle further kernel parameters to the host through \
                 vulnerable runtimes (CVE-2022-0811, cr8escape).",
     remediation: "Use a plain value; no legitimate sysctl value needs '+' or '='. Patch CRI-O to ≥ 1.19.6 / 1.20.7 / 1.21.6 / 1.22.2 / 1.23.2.",
-    reference: "https://nvd.nist.gov/vuln/detail/CVE-2022-0811",
+    reference: "https://nvd.nist.gov/vuln/detail/CVE-2022-0811",    needs: &[Need::Kind(WORKLOAD_KINDS)],
 };
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn workload_kinds_are_the_rules_kinds() {
+        let rules: Vec<&str> = crate::rules::sysctl::KINDS
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(super::WORKLOAD_KINDS, rules.as_slice());
+    }
+}

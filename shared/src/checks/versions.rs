@@ -1,6 +1,6 @@
 //! VER001–VER003: kubelet versions against the control plane's (version skew policy).
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
 use crate::report::{Evidence, Finding};
 
 /// ## What it does
@@ -15,7 +15,7 @@ pub const VER001: Check = Check {
     rationale: "Kubernetes' version skew policy never allows a kubelet newer than the API server: it may call APIs \
                 or send fields the server does not know, and the combination is untested.",
     remediation: "Upgrade the control plane first, then the nodes; replace nodes that were launched from a newer AMI.",
-    reference: "https://kubernetes.io/releases/version-skew-policy/#kubelet",
+    reference: "https://kubernetes.io/releases/version-skew-policy/#kubelet",    needs: &[Need::Kind(&["Node"]), Need::ControlPlaneVersion],
 };
 
 /// ## What it does
@@ -31,7 +31,7 @@ pub const VER002: Check = Check {
     rationale: "The kubelet is further behind the API server than the version skew policy allows (n-3 from 1.28, \
                 n-2 before): the pair is unsupported and the control plane cannot be upgraded again until the nodes are.",
     remediation: "Upgrade or replace these nodes (managed node groups: update the AMI release; Karpenter: drift).",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(&["Node"]), Need::ControlPlaneVersion],
 };
 
 /// ## What it does
@@ -46,7 +46,7 @@ pub const VER003: Check = Check {
     rationale: "These kubelets are as far behind as the skew policy allows: the next control-plane minor upgrade \
                 (EKS releases one about every 15 weeks) leaves them unsupported.",
     remediation: "Upgrade these nodes before the next control-plane upgrade.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(&["Node"]), Need::ControlPlaneVersion],
 };
 
 /// `v1.29.3-eks-abc` → (1, 29); `1.31+` minors and `-eks-` suffixes are tolerated.

@@ -2,7 +2,13 @@
 //!
 //! The rules themselves live in [`crate::rules::webhook`], shared with the webhook-guard policy.
 
-use super::{Check, Severity, GUIDE};
+use super::{Check, Need, Severity, GUIDE};
+
+/// The objects the webhook checks read.
+pub const WEBHOOK_KINDS: &[&str] = &[
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+];
 
 /// ## What it does
 /// Finds webhooks with a rule whose apiGroups, apiVersions, operations and resources are all
@@ -20,7 +26,7 @@ pub const WH001: Check = Check {
                 cannot change anything, including the webhook's own Pods.",
     remediation: "Scope the rules to the resources the webhook needs, exclude kube-system with a \
                   namespaceSelector, and set failurePolicy: Ignore with timeoutSeconds well under 30.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
 };
 
 /// ## What it does
@@ -38,6 +44,7 @@ pub const WH002: Check = Check {
     remediation:
         "Lower timeoutSeconds (the Kubernetes default is 10 s) or make the webhook fail open.",
     reference: GUIDE,
+    needs: &[Need::Kind(WEBHOOK_KINDS)],
 };
 
 /// ## What it does
@@ -54,7 +61,7 @@ pub const WH003: Check = Check {
     rationale: "While the webhook is unavailable, changes to cluster-critical components in kube-system \
                 (CNI, CoreDNS, kube-proxy, the webhook's own fix) are refused.",
     remediation: "Add to the namespaceSelector: {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
 };
 
 /// ## What it does
@@ -72,7 +79,7 @@ pub const WH004: Check = Check {
                 can mark nodes NotReady or stall every controller.",
     remediation: "Remove leases, events, tokenreviews and subjectaccessreviews from the webhook's rules, \
                   or exclude kube-node-lease and kube-system with its namespaceSelector.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
 };
 
 /// ## What it does
@@ -90,5 +97,5 @@ pub const WH005: Check = Check {
                 replacements cannot be created, because creating a Pod needs the webhook to answer.",
     remediation: "Exclude the webhook's own namespace with its namespaceSelector (kubernetes.io/metadata.name NotIn [<namespace>]) \
                   or fail open.",
-    reference: GUIDE,
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
 };

@@ -1,5 +1,6 @@
 //! The page: inputs on top, then progress or errors, then the report.
 
+use super::coverage::Coverage;
 use super::details::Details;
 use super::diagnostics::Diagnostics;
 use super::export::Export;
@@ -8,6 +9,7 @@ use super::input_panel::InputPanel;
 use super::progress::Progress;
 use super::settings::Settings;
 use super::summary::Summary;
+use super::unusable::Unusable;
 use crate::bridge::{Bridge, WorkerEvent};
 use crate::charts::etcd_gauge::EtcdGauge;
 use crate::charts::latency::VerbLatencyChart;
@@ -216,8 +218,11 @@ fn report_view(state: &UseReducerHandle<State>) -> Html {
     html! {
         <section class="report" aria-labelledby="report-title" id="report">
             <h2 id="report-title">{"Report"}</h2>
+            <Unusable loaded={loaded.clone()} />
             <Summary loaded={loaded.clone()} />
             <Export loaded={loaded.clone()} dispatch={dispatch.clone()} />
+            <Coverage loaded={loaded.clone()} />
+            if !report.nothing_analysed() {
             <div class="charts">
                 if let Some(m) = &report.metrics {
                     if let Some(etcd) = &m.etcd {
@@ -252,6 +257,7 @@ fn report_view(state: &UseReducerHandle<State>) -> Html {
                     <Details finding={finding} dispatch={dispatch.clone()} />
                 }
             </div>
+            }
             <Diagnostics loaded={loaded.clone()} large={Slot::ALL.iter().filter(|s| state.input(**s).is_large()).copied().collect::<Vec<_>>()} dispatch={dispatch} />
         </section>
     }

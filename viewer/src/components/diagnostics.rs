@@ -47,7 +47,7 @@ pub fn diagnostics(props: &Props) -> Html {
                             Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::JumpTo(slot, line)))
                         }>{label}</button>
                     } else {
-                        {label}
+                        <span>{label}</span>
                     }
                     if let Some(text) = excerpt {
                         <pre class="excerpt">{text}</pre>
@@ -59,7 +59,11 @@ pub fn diagnostics(props: &Props) -> Html {
     html! {
         <section class="diagnostics" id="diagnostics" aria-labelledby="diagnostics-title">
             <h3 id="diagnostics-title">{format!("Input problems ({})", all.len())}</h3>
-            <p class="hint">{"Lines that could not be read; the rest of the input was analysed. Choose one to go to its line."}</p>
+            <p class="hint">{ if props.loaded.report.nothing_analysed() {
+                "Lines that could not be read. Choose one to go to its line."
+            } else {
+                "Lines that could not be read; the rest of the input was analysed. Choose one to go to its line."
+            } }</p>
             <ol>{items}</ol>
             if all.len() > SHOWN {
                 <p class="muted">{format!("…and {} more, in the JSON and Markdown exports.", all.len() - SHOWN)}</p>

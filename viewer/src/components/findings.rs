@@ -85,8 +85,10 @@ pub fn findings(props: &Props) -> Html {
                 <label for="search" class="search-label">{"Search findings"}</label>
                 <input type="search" id="search" value={props.search.clone()} oninput={on_search} placeholder="check, object, text…" />
             </div>
-            if report.findings.is_empty() {
+            if report.findings.is_empty() && report.evaluated().0 == report.evaluated().1 {
                 <p class="ok" id="no-findings">{"No findings: nothing in these inputs threatens the control plane by cpguard's checks."}</p>
+            } else if report.findings.is_empty() {
+                <p class="muted" id="no-findings">{format!("No findings in the {} of {} checks that could run; the others had nothing to read (see What was checked).", report.evaluated().0, report.evaluated().1)}</p>
             } else if props.visible.is_empty() {
                 <p class="muted">{"No finding matches the filter."}</p>
             } else {

@@ -2,6 +2,7 @@
 //! [`Action`](crate::state::Action)s through the reducer's dispatcher.
 
 pub mod app;
+pub mod coverage;
 pub mod details;
 pub mod diagnostics;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod input_panel;
 pub mod progress;
 pub mod settings;
 pub mod summary;
+pub mod unusable;
 
 use cpguard_core::Severity;
 

@@ -53,6 +53,10 @@ pub fn summary(props: &Props) -> Html {
             facts.push(p.line());
         }
     }
+    let (ran, all) = report.evaluated();
+    if ran < all {
+        facts.push(format!("{ran} of {all} checks could run"));
+    }
     facts.push(format!(
         "analysed in {} ({} in the worker)",
         format::seconds(props.loaded.total_ms / 1000.0),
