@@ -94,7 +94,9 @@ fn policy_reports(per_resource: usize, one_report: bool) -> Value {
                 r
             })
             .collect();
-        vec![json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport", "metadata": {"name": "polr-ns-team-0", "namespace": "team-0"}, "results": results, "summary": {"pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0}})]
+        vec![
+            json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport", "metadata": {"name": "polr-ns-team-0", "namespace": "team-0"}, "results": results, "summary": {"pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0}}),
+        ]
     } else {
         (0..per_resource)
             .map(|i| json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport",
@@ -162,10 +164,18 @@ fn main() {
         let report = analyze("reports.yaml", &yaml);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         assert_eq!(
-            report.findings.iter().filter(|f| f.check == "POL001").count(),
+            report
+                .findings
+                .iter()
+                .filter(|f| f.check == "POL001")
+                .count(),
             1000
         );
-        row(what, yaml.len(), measure(5, || analyze("reports.yaml", &yaml)));
+        row(
+            what,
+            yaml.len(),
+            measure(5, || analyze("reports.yaml", &yaml)),
+        );
     }
     println!("YAML libraries, decoding the same views (cpguard_core::cluster::Object), whole List as one document:");
     let mut budget = serde_saphyr::Budget::default();

@@ -266,7 +266,11 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
-    if let Some(p) = report.cluster.as_ref().and_then(|c| c.policy_reports.as_ref()) {
+    if let Some(p) = report
+        .cluster
+        .as_ref()
+        .and_then(|c| c.policy_reports.as_ref())
+    {
         let _ = writeln!(out, "\n- {}", md_escape(&p.line()));
     }
     if !report.findings.is_empty() {

@@ -117,7 +117,10 @@ fn webhook_guard_fixtures() {
         ("vwc_create_update_only.json", none.clone()),
         // The in-cluster configuration: every finding is a rejection, so the audit scanner
         // records it (it keeps a rejection's message and drops warnings).
-        ("vwc_reaches_kube_system.json", json!({"rejectWarnings": true})),
+        (
+            "vwc_reaches_kube_system.json",
+            json!({"rejectWarnings": true}),
+        ),
         ("vwc_five_webhooks.json", json!({"rejectWarnings": true})),
         ("vwc_catch_all_fail_open.json", none.clone()),
         ("vwc_catch_all_v1beta1.json", none.clone()),

@@ -40,7 +40,10 @@ fn policy_manifests_match_the_metadata_and_their_settings_are_valid() {
     for policy in POLICIES {
         let metadata = file(policy, "metadata.yml");
         let manifest = file(policy, "policy.yaml");
-        assert_eq!(manifest["apiVersion"], "policies.kubewarden.io/v1", "{policy}");
+        assert_eq!(
+            manifest["apiVersion"], "policies.kubewarden.io/v1",
+            "{policy}"
+        );
         assert_eq!(manifest["kind"], "ClusterAdmissionPolicy", "{policy}");
         assert_eq!(manifest["metadata"]["name"], policy);
         let spec = &manifest["spec"];
@@ -54,9 +57,7 @@ fn policy_manifests_match_the_metadata_and_their_settings_are_valid() {
         assert_eq!(spec["mutating"], metadata["mutating"], "{policy}");
         assert_eq!(spec["backgroundAudit"], true, "{policy}");
         let settings = spec["settings"].clone();
-        let response = Policy::load(policy)
-            .instance()
-            .validate_settings(&settings);
+        let response = Policy::load(policy).instance().validate_settings(&settings);
         assert!(
             response.valid,
             "{policy}: settings {settings} refused: {:?}",

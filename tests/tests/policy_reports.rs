@@ -93,22 +93,30 @@ fn report(object: &Value, i: usize, policy: &str, settings: &Value) -> Value {
 }
 
 fn in_cluster_settings(policy: &str) -> Value {
-    read_yaml(&root().join("policies").join(policy).join("policy.yaml"))["spec"]["settings"]
-        .clone()
+    read_yaml(&root().join("policies").join(policy).join("policy.yaml"))["spec"]["settings"].clone()
 }
 
 fn objects(policy: &str, prefix: &str) -> Vec<Value> {
-    files(&root().join("policies").join(policy).join("test_data"), "json")
-        .iter()
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix))
-        })
-        .map(|p| read_yaml(p)["object"].clone())
-        // A cluster serves these kinds as v1 only; the scanner reads them so.
-        .filter(|o| !o.is_null() && !o["apiVersion"].as_str().unwrap_or_default().ends_with("/v1beta1"))
-        .collect()
+    files(
+        &root().join("policies").join(policy).join("test_data"),
+        "json",
+    )
+    .iter()
+    .filter(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(prefix))
+    })
+    .map(|p| read_yaml(p)["object"].clone())
+    // A cluster serves these kinds as v1 only; the scanner reads them so.
+    .filter(|o| {
+        !o.is_null()
+            && !o["apiVersion"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("/v1beta1")
+    })
+    .collect()
 }
 
 /// What `kubectl get policyreports,clusterpolicyreports -A -o yaml` prints after a scan.
@@ -155,7 +163,12 @@ fn a_wh003_only_configuration_in_a_policy_report() {
         .pop()
         .unwrap();
     let default = report(&object, 1, "webhook-guard", &json!({}));
-    let in_cluster = report(&object, 1, "webhook-guard", &in_cluster_settings("webhook-guard"));
+    let in_cluster = report(
+        &object,
+        1,
+        "webhook-guard",
+        &in_cluster_settings("webhook-guard"),
+    );
     let mut out = String::from("# settings {} (the default): the warning is dropped\n");
     out.push_str(&serde_yaml_ng::to_string(&default).unwrap());
     out.push_str("---\n# settings of policies/webhook-guard/policy.yaml (rejectWarnings: true)\n");
@@ -171,17 +184,31 @@ fn a_wh003_only_configuration_in_a_policy_report() {
 
 #[test]
 fn reports_become_findings_with_their_engine() {
-    let kubewarden = std::fs::read_to_string(root().join("shared/samples/policyreports.yaml")).unwrap();
+    let kubewarden =
+        std::fs::read_to_string(root().join("shared/samples/policyreports.yaml")).unwrap();
     let kyverno =
         std::fs::read_to_string(root().join("shared/samples/policyreports-kyverno.yaml")).unwrap();
     let cluster = std::fs::read_to_string(root().join("shared/samples/cluster.yaml")).unwrap();
     let inputs = [
-        ClusterInput { name: "cluster.yaml", text: &cluster },
-        ClusterInput { name: "policyreports.yaml", text: &kubewarden },
-        ClusterInput { name: "policyreports-kyverno.yaml", text: &kyverno },
+        ClusterInput {
+            name: "cluster.yaml",
+            text: &cluster,
+        },
+        ClusterInput {
+            name: "policyreports.yaml",
+            text: &kubewarden,
+        },
+        ClusterInput {
+            name: "policyreports-kyverno.yaml",
+            text: &kyverno,
+        },
     ];
     let report = analyze(
-        &Inputs { metrics: None, metrics_later: None, cluster: &inputs },
+        &Inputs {
+            metrics: None,
+            metrics_later: None,
+            cluster: &inputs,
+        },
         &Config::default(),
     )
     .unwrap();
@@ -196,14 +223,25 @@ fn reports_become_findings_with_their_engine() {
             f.message
         ));
     }
-    let summary = report.cluster.as_ref().unwrap().policy_reports.clone().unwrap();
+    let summary = report
+        .cluster
+        .as_ref()
+        .unwrap()
+        .policy_reports
+        .clone()
+        .unwrap();
     out.push_str(&summary.line());
     out.push('\n');
     assert_expected("policyreport-findings.txt", &out);
     // Every fail becomes a finding, every pass is counted; the kubewarden ones carry the
     // severity of the check they name.
-    let fails = kubewarden.matches("result: fail").count() + kyverno.matches("result: fail").count();
-    let pol001 = report.findings.iter().filter(|f| f.check == "POL001").count();
+    let fails =
+        kubewarden.matches("result: fail").count() + kyverno.matches("result: fail").count();
+    let pol001 = report
+        .findings
+        .iter()
+        .filter(|f| f.check == "POL001")
+        .count();
     assert!(fails > 5, "{fails}");
     assert_eq!(pol001, fails + 1, "one Kyverno result names two resources");
     assert_eq!(summary.fail, fails);
@@ -217,7 +255,11 @@ fn reports_become_findings_with_their_engine() {
     let offline = report
         .findings
         .iter()
-        .find(|f| f.check == "WH001" && f.message.starts_with("ValidatingWebhookConfiguration/policy-engine: "))
+        .find(|f| {
+            f.check == "WH001"
+                && f.message
+                    .starts_with("ValidatingWebhookConfiguration/policy-engine: ")
+        })
         .unwrap();
     assert!(
         offline
@@ -229,12 +271,18 @@ fn reports_become_findings_with_their_engine() {
     let audited = report
         .findings
         .iter()
-        .find(|f| f.check == "POL001" && f.message.starts_with("ValidatingWebhookConfiguration/policy-engine: "))
+        .find(|f| {
+            f.check == "POL001"
+                && f.message
+                    .starts_with("ValidatingWebhookConfiguration/policy-engine: ")
+        })
         .unwrap();
     assert_eq!(audited.source.as_deref(), Some("kubewarden"));
     assert_eq!(audited.severity, cpguard_core::checks::Severity::Critical);
     assert!(
-        audited.message.ends_with("(cpguard's offline checks flag it too: WH001, WH003, WH004, WH005)"),
+        audited
+            .message
+            .ends_with("(cpguard's offline checks flag it too: WH001, WH003, WH004, WH005)"),
         "{}",
         audited.message
     );

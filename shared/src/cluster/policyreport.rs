@@ -12,9 +12,9 @@
 //! result's message.
 
 use super::Object;
+use crate::checks::Severity;
 use crate::checks::{POL001, POL002};
 use crate::report::{Evidence, Finding};
-use crate::checks::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -169,8 +169,10 @@ pub fn check(objects: &[Object]) -> (Vec<Finding>, Option<PolicyReportSummary>) 
             let engine = result.source.as_deref().unwrap_or("unknown engine");
             engines.insert(engine.to_owned());
             if let Some(seconds) = result.timestamp.as_ref().and_then(|t| t.seconds) {
-                summary.first_seconds = Some(summary.first_seconds.map_or(seconds, |s| s.min(seconds)));
-                summary.last_seconds = Some(summary.last_seconds.map_or(seconds, |s| s.max(seconds)));
+                summary.first_seconds =
+                    Some(summary.first_seconds.map_or(seconds, |s| s.min(seconds)));
+                summary.last_seconds =
+                    Some(summary.last_seconds.map_or(seconds, |s| s.max(seconds)));
             }
             let (check, verb) = match result.result.as_deref() {
                 Some("fail") => {
@@ -250,8 +252,10 @@ pub fn cross_reference(offline: &mut [Finding], cluster: &mut [Finding]) {
         };
         if let Some(checks) = offline_checks.get(&object) {
             let list: Vec<&str> = checks.iter().map(String::as_str).collect();
-            f.message
-                .push_str(&format!(" (cpguard's offline checks flag it too: {})", list.join(", ")));
+            f.message.push_str(&format!(
+                " (cpguard's offline checks flag it too: {})",
+                list.join(", ")
+            ));
         }
         // "<object>: <engine> policy <name> fails it: ..." — the words between are the policy.
         let who = f
