@@ -683,7 +683,7 @@ mod tests {
             check(&config("v1", webhook), "{}"),
             vec![
                 r#"reject WH001 webhooks[0].rules: webhook cfg/split.example.com intercepts every create, update and delete on every resource (rules[0]: apiGroups ["*"], apiVersions ["*"], operations ["CREATE", "UPDATE"], resources ["*"] and rules[1]: apiGroups ["*"], apiVersions ["*"], operations ["DELETE"], resources ["*/*"]) with failurePolicy Fail, timeout 5 s: while it is down or slow, no write in the cluster succeeds. Fix: name only the resources it serves in its rules, or set failurePolicy: Ignore and timeoutSeconds under 30"#,
-                r#"warn WH004 webhooks[0].rules[0]: webhook cfg/split.example.com intercepts control-plane-critical resources (tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)"#,
+                r"warn WH004 webhooks[0].rules[0]: webhook cfg/split.example.com intercepts control-plane-critical resources (tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)",
             ]
         );
     }
@@ -744,7 +744,7 @@ mod tests {
             found,
             vec![
                 r#"reject WH001 webhooks[0].rules[0]: webhook cfg/a.example.com intercepts every create, update and delete on every resource (apiGroups ["*"], apiVersions ["*"], operations ["*"], resources ["*/*"]) with failurePolicy Fail (default), timeout 10 s (default): while it is down or slow, no write in the cluster succeeds. Fix: name only the resources it serves in its rules, or set failurePolicy: Ignore and timeoutSeconds under 30"#,
-                r#"warn WH004 webhooks[0].rules[0]: webhook cfg/a.example.com intercepts control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave leases, events, tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)"#,
+                r"warn WH004 webhooks[0].rules[0]: webhook cfg/a.example.com intercepts control-plane-critical resources (leases, events, tokenreviews, subjectaccessreviews): node heartbeats, leader election and authentication wait on it. Fix: leave leases, events, tokenreviews, subjectaccessreviews out of its rules, or exclude kube-node-lease and kube-system with its namespaceSelector (namespaced ones only)",
             ]
         );
         // Fail-open with a short timeout is the guide's advice: no WH001.
@@ -783,8 +783,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                r#"warn WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 10 s (the Kubernetes default). Fix: set timeoutSeconds to 10 or less, or failurePolicy: Ignore"#,
-                r#"warn WH003 webhooks[0].namespaceSelector: webhook cfg/slow fails closed on namespaced resources and has no namespaceSelector: while it is down, changes in kube-system are refused. Fix: add {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]} to its namespaceSelector.matchExpressions"#,
+                r"warn WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 10 s (the Kubernetes default). Fix: set timeoutSeconds to 10 or less, or failurePolicy: Ignore",
+                r"warn WH003 webhooks[0].namespaceSelector: webhook cfg/slow fails closed on namespaced resources and has no namespaceSelector: while it is down, changes in kube-system are refused. Fix: add {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]} to its namespaceSelector.matchExpressions",
             ]
         );
         let found = check(
@@ -793,7 +793,7 @@ mod tests {
         );
         assert_eq!(
             found[0],
-            r#"reject WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 20 s (maxTimeoutSeconds). Fix: set timeoutSeconds to 20 or less, or failurePolicy: Ignore"#
+            r"reject WH002 webhooks[0].timeoutSeconds: webhook cfg/slow fails closed with a timeout of 25 s, above 20 s (maxTimeoutSeconds). Fix: set timeoutSeconds to 20 or less, or failurePolicy: Ignore"
         );
         assert!(found[1].starts_with("reject WH003 "));
         let exempt = check(
