@@ -245,7 +245,11 @@ pub(crate) mod tests {
             assert!(!check.title.is_empty() && !check.rationale.is_empty());
             assert!(!check.remediation.is_empty());
             assert!(check.reference.starts_with("https://"), "{}", check.id);
-            assert!(!check.needs.is_empty(), "{} declares what it reads", check.id);
+            assert!(
+                !check.needs.is_empty(),
+                "{} declares what it reads",
+                check.id
+            );
         }
     }
 
