@@ -278,6 +278,32 @@ fn webhook_timeouts(objects: &[cluster::Object]) -> WebhookTimeouts {
     out
 }
 
+/// Records unusable dumps; two dumps need both usable, else the earlier is analysed alone.
+fn usable_later<'i>(
+    recognised: &recognise::Recognised,
+    later: Option<(MetricsInput<'i>, Exposition<'i>)>,
+    report: &mut Report,
+) -> Option<(MetricsInput<'i>, Exposition<'i>)> {
+    if let Some(reason) = &recognised.unusable {
+        report.unusable_inputs.push(UnusableInput {
+            input: "metrics".into(),
+            file: None,
+            reason: reason.clone(),
+        });
+    }
+    later.filter(|(input, dump)| {
+        let unusable = recognise::metrics(input.text, dump).unusable;
+        if let Some(reason) = &unusable {
+            report.unusable_inputs.push(UnusableInput {
+                input: "metrics-later".into(),
+                file: None,
+                reason: reason.clone(),
+            });
+        }
+        unusable.is_none() && recognised.unusable.is_none()
+    })
+}
+
 fn analyze_metrics(
     first: MetricsInput<'_>,
     later_input: Option<MetricsInput<'_>>,
@@ -299,25 +325,7 @@ fn analyze_metrics(
             .diagnostics
             .extend(diagnostics("metrics-later", dump));
     }
-    // An unusable dump is reported as such; two dumps need both usable, else the earlier alone.
-    if let Some(reason) = &recognised.unusable {
-        report.unusable_inputs.push(UnusableInput {
-            input: "metrics".into(),
-            file: None,
-            reason: reason.clone(),
-        });
-    }
-    let later = later.filter(|(input, dump)| {
-        let unusable = recognise::metrics(input.text, dump).unusable;
-        if let Some(reason) = &unusable {
-            report.unusable_inputs.push(UnusableInput {
-                input: "metrics-later".into(),
-                file: None,
-                reason: reason.clone(),
-            });
-        }
-        unusable.is_none() && recognised.unusable.is_none()
-    });
+    let later = usable_later(&recognised, later, report);
 
     let (window, delta, seconds) = match &later {
         None => {

@@ -342,6 +342,11 @@ mod tests {
     }
 
     /// Through `analyze`: which inputs are unusable, and the report's coverage.
+    #[allow(
+        clippy::similar_names,
+        clippy::unreadable_literal,
+        clippy::field_reassign_with_default
+    )]
     mod through_analyze {
         use crate::report::UnusableInput;
         use crate::{analyze, ClusterInput, Config, Inputs, MetricsInput, Report};

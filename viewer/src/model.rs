@@ -244,7 +244,10 @@ pub fn skew(cluster: &ClusterReport) -> (Option<u32>, Vec<SkewRow>) {
 
 /// How the page names an input: its box, and the file when one was read into it.
 pub fn input_label(input: &str, file: Option<&str>) -> String {
-    let slot = Slot::of_diagnostic(input).map_or(input, Slot::label);
+    let slot: &str = match Slot::of_diagnostic(input) {
+        Some(slot) => slot.label(),
+        None => input,
+    };
     match file {
         Some(file) if file != "pasted" => format!("{slot} ({file})"),
         _ => slot.to_owned(),

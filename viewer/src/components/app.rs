@@ -222,7 +222,6 @@ fn report_view(state: &UseReducerHandle<State>) -> Html {
             <Summary loaded={loaded.clone()} />
             <Export loaded={loaded.clone()} dispatch={dispatch.clone()} />
             <Coverage loaded={loaded.clone()} />
-            if !report.nothing_analysed() {
             <div class="charts">
                 if let Some(m) = &report.metrics {
                     if let Some(etcd) = &m.etcd {
@@ -257,7 +256,6 @@ fn report_view(state: &UseReducerHandle<State>) -> Html {
                     <Details finding={finding} dispatch={dispatch.clone()} />
                 }
             </div>
-            }
             <Diagnostics loaded={loaded.clone()} large={Slot::ALL.iter().filter(|s| state.input(**s).is_large()).copied().collect::<Vec<_>>()} dispatch={dispatch} />
         </section>
     }

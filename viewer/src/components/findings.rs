@@ -23,6 +23,10 @@ pub struct Props {
 #[function_component(Findings)]
 pub fn findings(props: &Props) -> Html {
     let report = &props.loaded.report;
+    // Nothing could be analysed: the report says so instead (`Unusable`), never "no findings".
+    if report.nothing_analysed() {
+        return html! {};
+    }
     let on_search = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
