@@ -21,7 +21,8 @@
     clippy::format_push_string,
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
-    clippy::cast_precision_loss
+    clippy::cast_precision_loss,
+    clippy::too_many_lines
 )]
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
@@ -442,6 +443,7 @@ fn unsafe_sysctls_twin_equals_the_rule_on_fixtures_and_corpus() {
         println!(
         "unsafe-sysctls: {} comparisons, {} rejected by both ({fixtures} fixtures + {corpus_files} corpus workloads + {pss} PSS fixtures, each at {} settings; PSS fixtures also at their own version)",
         checker.compared,
+        checker.rejected,
         checker.compiled.len()
     );
     });
@@ -480,6 +482,7 @@ fn webhook_guard_twin_equals_the_rule_on_fixtures_and_corpus() {
         println!(
         "webhook-guard: {} comparisons, {} rejected by both ({fixtures} fixtures + {corpus_files} corpus configurations, each at {} settings)",
         checker.compared,
+        checker.rejected,
         checker.compiled.len()
     );
     });

@@ -235,6 +235,7 @@ fn within_bounds() -> String {
 }
 
 /// Generates the twin for these settings; bad settings give `validate`'s message.
+#[allow(clippy::too_many_lines)] // One declarative list of variables, validations and notes.
 pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
     settings.validate()?;
     let limit = settings
@@ -303,7 +304,13 @@ pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
         .collect();
     // `WebhookSettings::is_exempt`: `configuration/webhook` or `configuration/*`, for a named
     // configuration.
-    let exempt = list(settings.exempt_webhooks.iter().map(|e| e.trim()));
+    let exempt = list(
+        settings
+            .exempt_webhooks
+            .iter()
+            .map(String::as_str)
+            .map(str::trim),
+    );
     let mut validations = vec![Validation {
         check: "bounds",
         expression: "variables.withinBounds".to_owned(),
