@@ -522,9 +522,10 @@ fn cluster_with_metrics_takes_the_control_plane_version_from_the_dump() {
 fn a_closed_stdout_is_no_panic() {
     use std::io::{BufRead, BufReader};
     // Over 64 KiB of JSON (the pipe's buffer), so writing outlives the reader.
-    let dump: String = (0..3000)
-        .map(|i| format!("not a metric line number {i} ...\n"))
-        .collect();
+    let mut dump = String::new();
+    for i in 0..3000 {
+        dump.push_str(&format!("not a metric line number {i} ...\n"));
+    }
     let path = std::env::temp_dir().join(format!("cpguard-epipe-{}.metrics", std::process::id()));
     std::fs::write(&path, dump).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cpguard"))
