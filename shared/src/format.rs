@@ -15,10 +15,10 @@ pub fn fixed(v: f64, digits: usize) -> String {
 
 /// `2.0 GiB`, `512.0 MiB`, `12 B`.
 pub fn bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     if let Some(text) = special(n) {
         return format!("{text} B");
     }
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n;
     let mut unit = 0;
     while value.abs() >= 1024.0 && unit < UNITS.len() - 1 {

@@ -7,7 +7,9 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    clippy::cast_precision_loss
+    clippy::cast_precision_loss,
+    clippy::format_collect,
+    clippy::type_complexity
 )]
 
 #[path = "support/invariants.rs"]

@@ -39,16 +39,17 @@ impl Loaded {
         self
     }
 
+    #[allow(clippy::needless_pass_by_value)] // Callers build the message for this call.
     fn error(&mut self, line: usize, message: String) {
-        self.note(line, DiagnosticLevel::Error, message);
+        self.note(line, DiagnosticLevel::Error, &message);
     }
 
     /// Every diagnostic goes through here: scrubbed of credentials, at most
     /// [`crate::metrics::MAX_DIAGNOSTICS`] listed.
-    fn note(&mut self, line: usize, level: DiagnosticLevel, message: String) {
+    fn note(&mut self, line: usize, level: DiagnosticLevel, message: &str) {
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         self.overflow
-            .push(&mut self.diagnostics, line, level, || scrub(&message));
+            .push(&mut self.diagnostics, line, level, || scrub(message));
     }
 
     /// Adds one decoded document: flattens Lists, keeps the version, drops what must not be kept.
@@ -316,7 +317,7 @@ pub fn load(text: &str) -> Loaded {
             out.note(
                 first_line,
                 DiagnosticLevel::Warning,
-                format!("skipped a kubectl warning: {}", excerpt_n(content, 120)),
+                &format!("skipped a kubectl warning: {}", excerpt_n(content, 120)),
             );
         } else if !content.trim().is_empty() {
             break;
@@ -501,6 +502,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::format_collect)]
     fn diagnostics_are_capped_with_a_summary() {
         let text: String = (0..5000)
             .map(|i| format!("kind: Pod\nmetadata: [{i}]\n---\n"))

@@ -262,6 +262,7 @@ fn split_token(s: &str) -> (&str, &str) {
 }
 
 impl<'a> Parser<'a> {
+    #[allow(clippy::needless_pass_by_value)] // Callers build the message for this call.
     fn diag(&mut self, line: u32, level: DiagnosticLevel, message: String) {
         // Metric names in a message are no excerpts: `scrub` withholds what may be a credential.
         self.overflow

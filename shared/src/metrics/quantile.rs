@@ -111,17 +111,18 @@ pub fn bucket_quantile(q: f64, buckets: &[Bucket]) -> Quantile {
 /// Go's `sort.Search(n, f)` (`src/sort/search.go`): the smallest `i` in `0..n` for which `f(i)`
 /// holds, found by bisection, or `n`; for a predicate that is not monotonic it returns what Go
 /// returns because it probes the same indices in the same order.
-fn go_sort_search(n: usize, f: impl Fn(usize) -> bool) -> usize {
-    let (mut i, mut j) = (0, n);
-    while i < j {
-        let h = i + (j - i) / 2; // Go: int(uint(i+j) >> 1), the same index without overflow.
-        if f(h) {
-            j = h;
+fn go_sort_search(len: usize, holds: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        // Go: int(uint(i+j) >> 1), the same index without overflow.
+        let mid = low + (high - low) / 2;
+        if holds(mid) {
+            high = mid;
         } else {
-            i = h + 1;
+            low = mid + 1;
         }
     }
-    i
+    low
 }
 
 /// `coalesceBuckets`: buckets with the same bound (from differing label sets) are summed.
