@@ -598,11 +598,15 @@ fn a_closed_stdout_is_no_panic() {
     use std::io::{BufRead, BufReader};
     // Over 64 KiB of JSON (the pipe's buffer), so writing outlives the reader.
     // One API server sample keeps the input usable (issue 14); the rest are diagnostics.
-    let mut dump = String::from("apiserver_request_total{code=\"200\",verb=\"GET\"} 1
-");
+    let mut dump = String::from(
+        "apiserver_request_total{code=\"200\",verb=\"GET\"} 1
+",
+    );
     for i in 0..3000 {
-        dump.push_str(&format!("not a metric line number {i} ...
-"));
+        dump.push_str(&format!(
+            "not a metric line number {i} ...
+"
+        ));
     }
     let path = std::env::temp_dir().join(format!("cpguard-epipe-{}.metrics", std::process::id()));
     std::fs::write(&path, dump).unwrap();
