@@ -640,6 +640,7 @@ fn a_closed_stdout_is_no_panic() {
 /// input), never "0 findings" and exit 0; `--allow-unusable` makes it a warning. Each case's
 /// exit code and stderr are pinned in `tests/expected/cli-unusable.txt`.
 #[test]
+#[allow(clippy::too_many_lines)] // one table of cases, read top to bottom
 fn unusable_inputs_exit_2_with_the_reason() {
     let kubelet = "# TYPE kubelet_running_pods gauge\nkubelet_running_pods 12\nrest_client_requests_total{code=\"200\",host=\"10.0.0.1:443\",method=\"GET\"} 500\n";
     let cases: &[(&[&str], Option<&str>)] = &[

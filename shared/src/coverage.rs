@@ -329,6 +329,8 @@ mod tests {
             "VER003 no-data: no control-plane version (give `kubectl version -o json` as a cluster export, or a metrics dump)",
             "NET001 no-data: no ConfigMap/kube-system/kube-proxy-config or ConfigMap/kube-system/kube-proxy and no Service objects in the cluster export",
             "SA001 no-data: no Secret objects in the cluster export",
+            "POL001 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",
+            "POL002 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",
         ]);
         let empty = Held {
             cluster: Some(ClusterHeld::default()),
