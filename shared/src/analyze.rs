@@ -151,7 +151,10 @@ pub fn analyze_with_progress(
     config: &Config,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Report, InputError> {
-    let mut report = Report::default();
+    let mut report = Report {
+        config: config.clone(),
+        ..Report::default()
+    };
     let sysctls = config
         .sysctl_settings
         .validate()

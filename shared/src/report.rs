@@ -182,8 +182,16 @@ pub struct MetricsReport {
     pub samples: usize,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The JSON contract's version (`docs/report.md`): raised on every breaking change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// [`SCHEMA_VERSION`] of the code that wrote it.
+    pub schema_version: u32,
+    /// The thresholds and policy settings the findings were judged with (charts draw these).
+    #[serde(default)]
+    pub config: crate::config::Config,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<MetricsReport>,
@@ -240,6 +248,21 @@ pub struct UnusableInput {
     pub file: Option<String>,
     /// Why, in one line, e.g. "looks like HTML, not Prometheus text (line 1)".
     pub reason: String,
+}
+
+impl Default for Report {
+    fn default() -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            config: crate::config::Config::default(),
+            findings: Vec::new(),
+            metrics: None,
+            cluster: None,
+            diagnostics: Vec::new(),
+            coverage: Vec::new(),
+            unusable_inputs: Vec::new(),
+        }
+    }
 }
 
 impl Report {
