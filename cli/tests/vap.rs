@@ -105,7 +105,8 @@ fn invalid_settings_give_the_policy_message() {
             )
             .unwrap()
             .validate()
-            .unwrap_err(),
+            .unwrap_err()
+            .to_string(),
         ),
         (
             "webhook-guard",
@@ -115,7 +116,8 @@ fn invalid_settings_give_the_policy_message() {
                 ..WebhookSettings::default()
             }
             .validate()
-            .unwrap_err(),
+            .unwrap_err()
+            .to_string(),
         ),
         (
             "webhook-guard",

@@ -1,6 +1,6 @@
 //! The viewer's view-model functions: chart axes and version skew stay bounded for any value.
 #![no_main]
-use cpguard_core::cluster::report::ClusterReport;
+use cpguard_core::report::ClusterReport;
 use cpguard_viewer::model::{linear_ticks, log_position, log_ticks, nice_ceiling, skew, MAX_TICKS};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

@@ -1,21 +1,23 @@
 //! `analyze`: inputs and thresholds in, a [`Report`] out. Every face calls this.
 
-use crate::checks::{api, objects, MetricsContext, METRICS_CHECKS};
+use crate::checks::{self, api, objects, ClusterContext, MetricsContext};
 use crate::cluster::{self, load};
 use crate::config::Config;
 use crate::coverage::{ClusterHeld, Held, MetricsHeld};
 use crate::format;
+use crate::k8s::WebhookKind;
 use crate::metrics::diff::{difference, DiffError};
 use crate::metrics::summary::{
     etcd_size, kubernetes_version, requests_by_resource, requests_by_verb, webhook_latency,
     EtcdSize,
 };
-use crate::metrics::timeouts::{WebhookKind, WebhookTimeouts};
+use crate::metrics::timeouts::WebhookTimeouts;
 use crate::metrics::{parse, DiagnosticLevel, Exposition};
 use crate::recognise;
 use crate::report::{Diagnostic, MetricsReport, Rates, Report, UnusableInput, Window};
+use crate::rules::sysctl::SysctlPolicy;
 use crate::rules::webhook::Effective;
-use std::fmt;
+use crate::rules::SettingsError;
 
 /// One metrics dump and when it was taken (Unix seconds), if known.
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,25 +43,38 @@ pub struct ClusterInput<'a> {
 }
 
 /// Inputs that cannot be analysed together.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum InputError {
+    #[error("a later metrics dump needs the earlier one too")]
     LaterWithoutEarlier,
     /// Two dumps need the time each was taken, the later one after the earlier.
+    #[error("the later dump must be taken after the earlier one: give both times (--taken-at, --later-taken-at)")]
     NoElapsedTime,
-    Diff(DiffError),
+    #[error(transparent)]
+    Diff(#[from] DiffError),
     /// The policies' settings given for the cluster checks are invalid.
-    Settings(String),
+    #[error("invalid settings: {0}")]
+    Settings(#[from] SettingsError),
 }
 
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InputError::LaterWithoutEarlier => f.write_str("a later metrics dump needs the earlier one too"),
-            InputError::NoElapsedTime => f.write_str("the later dump must be taken after the earlier one: give both times (--taken-at, --later-taken-at)"),
-            InputError::Diff(e) => e.fmt(f),
-            InputError::Settings(e) => write!(f, "invalid settings: {e}"),
+/// What [`analyze`] refuses before reading anything: a later dump without the earlier one, two
+/// dumps without both times in order, invalid policy settings. The viewer asks this before it
+/// starts a job. Returns the sysctl policy the settings make.
+pub fn check_inputs(inputs: &Inputs<'_>, config: &Config) -> Result<SysctlPolicy, InputError> {
+    match (inputs.metrics, inputs.metrics_later) {
+        (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
+        (Some(earlier), Some(later))
+            if earlier
+                .taken_at
+                .zip(later.taken_at)
+                .is_none_or(|(a, b)| b <= a) =>
+        {
+            return Err(InputError::NoElapsedTime)
         }
+        _ => {}
     }
+    config.webhook_settings.validate()?;
+    Ok(config.sysctl_settings.validate()?)
 }
 
 /// The error budget of the API server's availability SLO (99 %).
@@ -90,10 +105,11 @@ fn rates(
     etcd: Option<&EtcdSize>,
     seconds: f64,
 ) -> Rates {
-    let (errors, total) = api::error_counts(cx.dump).unwrap_or_default();
+    let groups = api::request_groups(cx.dump).unwrap_or_default();
+    let api::ErrorCounts { errors, total, .. } = api::error_counts(&groups);
     let error_ratio = (total > 0.0).then(|| errors / total);
-    let slow_ratio =
-        api::slow_counts(cx).and_then(|(slow, total, _)| (total > 0.0).then(|| slow / total));
+    let slow_ratio = api::slow_counts(cx)
+        .and_then(|counts| (counts.total > 0.0).then(|| counts.slow / counts.total));
     let before = etcd_size(earlier, cx.config.etcd_default_quota_bytes);
     let growth = etcd
         .zip(before.as_ref())
@@ -155,14 +171,7 @@ pub fn analyze_with_progress(
         config: config.clone(),
         ..Report::default()
     };
-    let sysctls = config
-        .sysctl_settings
-        .validate()
-        .map_err(InputError::Settings)?;
-    config
-        .webhook_settings
-        .validate()
-        .map_err(InputError::Settings)?;
+    let sysctls = check_inputs(inputs, config)?;
     // Cluster exports first: their webhook configurations give ADM001 the real timeouts.
     let mut objects = Vec::new();
     let mut server_version = None;
@@ -222,14 +231,13 @@ pub fn analyze_with_progress(
                 .as_ref()
                 .and_then(|m| m.kubernetes_version.clone())
         });
-        let (findings, cluster) = cluster::report::check(
-            &objects,
-            control_plane.as_deref(),
-            &sysctls,
-            &config.webhook_settings,
-        );
-        report.findings.extend(findings);
-        report.cluster = Some(cluster);
+        report.findings.extend(checks::run_cluster(&ClusterContext {
+            objects: &objects,
+            control_plane: control_plane.as_deref(),
+            sysctls: &sysctls,
+            config,
+        }));
+        report.cluster = Some(cluster::summary(&objects, control_plane.as_deref()));
     }
     report.coverage = held.all();
     report.cap_findings(crate::report::MAX_FINDINGS_PER_CHECK);
@@ -367,21 +375,11 @@ fn analyze_metrics(
                 .map(|(b, a)| b - a)
                 .filter(|s| *s > 0.0)
                 .ok_or(InputError::NoElapsedTime)?;
-            let delta = difference(&earlier, dump).map_err(InputError::Diff)?;
+            let delta = difference(&earlier, dump)?;
             (Window::BetweenDumps { seconds }, Some(delta), Some(seconds))
         }
     };
-    let window_words = match &window {
-        Window::SinceStart {
-            uptime_seconds: Some(up),
-        } => format!("since apiserver start (up {})", format::duration(*up)),
-        Window::SinceStart {
-            uptime_seconds: None,
-        } => "since apiserver start".to_owned(),
-        Window::BetweenDumps { seconds } => {
-            format!("in the {} between the dumps", format::duration(*seconds))
-        }
-    };
+    let window_words = window.words();
     // Gauges (sizes, counts) from the newest dump; counters over the window.
     let current = later.as_ref().map_or(&earlier, |(_, dump)| dump);
     let windowed = delta.as_ref().unwrap_or(&earlier);
@@ -392,9 +390,7 @@ fn analyze_metrics(
         webhook_timeouts,
     };
     progress(Stage::Checks);
-    for (_, check) in METRICS_CHECKS {
-        report.findings.extend(check(&cx));
-    }
+    report.findings.extend(checks::run_metrics(&cx));
 
     let etcd = etcd_size(current, config.etcd_default_quota_bytes);
     let rates = seconds.map(|seconds| rates(&cx, &earlier, etcd.as_ref(), seconds));

@@ -5,6 +5,9 @@ use crate::rules::sysctl::SysctlSettings;
 use crate::rules::webhook::WebhookSettings;
 use serde::{Deserialize, Serialize};
 
+/// EKS' etcd quota, used when the dump does not carry `etcd_server_quota_backend_bytes`.
+pub const DEFAULT_QUOTA_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
@@ -49,7 +52,7 @@ impl Default for Config {
         Config {
             etcd_warn_ratio: 0.80,
             etcd_critical_ratio: 0.95,
-            etcd_default_quota_bytes: crate::metrics::summary::DEFAULT_QUOTA_BYTES,
+            etcd_default_quota_bytes: DEFAULT_QUOTA_BYTES,
             etcd_fragmentation_ratio: 0.5,
             etcd_fragmentation_min_in_use_bytes: 100.0 * 1024.0 * 1024.0,
             etcd_request_p99_seconds: 0.5,

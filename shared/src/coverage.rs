@@ -299,7 +299,7 @@ mod tests {
             )),
             ..Held::default()
         };
-        let api001 = held.coverage(&crate::checks::API001);
+        let api001 = held.coverage(&crate::checks::api::API001);
         assert_eq!(api001.status, CoverageStatus::NotApplicable);
         assert_eq!(api001.reason.as_deref(), Some("the metrics input is unusable: looks like HTML, not Prometheus text (line 1: \"502 Bad Gateway\")"));
     }

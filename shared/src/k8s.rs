@@ -311,3 +311,55 @@ mod tests {
         assert_eq!(sysctl.value.as_ref().map(Text::as_str), Some("true"));
     }
 }
+
+/// Which kind of configuration an admission webhook is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WebhookKind {
+    Validating,
+    Mutating,
+}
+
+/// The admission webhook configuration kinds: the one list of them.
+pub const WEBHOOK_CONFIGURATION_KINDS: &[&str] =
+    &[WebhookKind::Validating.kind(), WebhookKind::Mutating.kind()];
+
+/// [`WEBHOOK_CONFIGURATION_KINDS`] as API resources (`admissionregistration.k8s.io`).
+pub const WEBHOOK_CONFIGURATION_RESOURCES: &[&str] = &[
+    WebhookKind::Validating.resource(),
+    WebhookKind::Mutating.resource(),
+];
+
+impl WebhookKind {
+    /// The object's `kind`.
+    pub const fn kind(self) -> &'static str {
+        match self {
+            WebhookKind::Validating => "ValidatingWebhookConfiguration",
+            WebhookKind::Mutating => "MutatingWebhookConfiguration",
+        }
+    }
+
+    /// The API resource, as RBAC and admission rules name it.
+    pub const fn resource(self) -> &'static str {
+        match self {
+            WebhookKind::Validating => "validatingwebhookconfigurations",
+            WebhookKind::Mutating => "mutatingwebhookconfigurations",
+        }
+    }
+
+    /// From an object's `kind`.
+    pub fn of_configuration(kind: &str) -> Option<WebhookKind> {
+        [WebhookKind::Validating, WebhookKind::Mutating]
+            .into_iter()
+            .find(|k| k.kind() == kind)
+    }
+
+    /// From the `type` label of `apiserver_admission_webhook_*` (the API server writes
+    /// `validate` and `admit`).
+    pub fn of_metric_type(label: &str) -> Option<WebhookKind> {
+        match label {
+            "validate" | "validating" => Some(WebhookKind::Validating),
+            "admit" | "mutating" => Some(WebhookKind::Mutating),
+            _ => None,
+        }
+    }
+}

@@ -5,10 +5,12 @@
 //! `wasm32-unknown-unknown` alike.
 
 pub mod analyze;
+pub mod catalog;
 pub mod checks;
 pub mod cluster;
 pub mod config;
 pub mod coverage;
+pub mod diagnostic;
 pub mod escape;
 pub mod format;
 pub mod k8s;
@@ -25,7 +27,7 @@ pub mod vap;
 pub use analyze::{
     analyze, analyze_with_progress, ClusterInput, InputError, Inputs, MetricsInput, Stage,
 };
-pub use checks::{Check, Severity};
+pub use catalog::{Check, Severity};
 pub use config::Config;
 pub use report::Report;
 pub use rules::Violation;

@@ -1,24 +1,22 @@
 //! The report as terminal text, as Markdown and as JSON; the CLI prints them, the viewer exports them.
 
 use crate::checks::{Severity, REGISTRY};
-use crate::cluster::report::ClusterReport;
 use crate::escape::{markdown as md, markdown_code, text as t};
 use crate::format;
-use crate::report::{CoverageStatus, Finding, MetricsReport, Report, Window};
+use crate::report::{ClusterReport, CoverageStatus, Finding, MetricsReport, Report, Window};
 use std::fmt::Write as _;
 
 fn window_words(window: Option<&Window>) -> String {
     match window {
-        Some(Window::SinceStart {
-            uptime_seconds: Some(up),
-        }) => format!("since apiserver start (up {})", format::duration(*up)),
-        Some(Window::SinceStart {
-            uptime_seconds: None,
-        }) => "since apiserver start (uptime unknown: give --taken-at)".to_owned(),
-        Some(Window::BetweenDumps { seconds }) => {
-            format!("the {} between the two dumps", format::duration(*seconds))
-        }
         None => "-".to_owned(),
+        Some(
+            w @ Window::SinceStart {
+                uptime_seconds: None,
+            },
+        ) => {
+            format!("{} (uptime unknown: give --taken-at)", w.words())
+        }
+        Some(w) => w.words(),
     }
 }
 

@@ -28,7 +28,7 @@
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::{Context, Env, Program, Value as Cel};
 use cpguard_core::k8s::{WebhookConfiguration, Workload};
-use cpguard_core::rules::sysctl::{SysctlSettings, BASELINE, KINDS};
+use cpguard_core::rules::sysctl::{pod_spec_at, SysctlSettings, BASELINE, KINDS};
 use cpguard_core::rules::webhook::{check_configuration, WebhookSettings};
 use cpguard_core::rules::Violation;
 use cpguard_core::vap::{self, Twin};
@@ -592,10 +592,7 @@ fn sysctl_object() -> impl Strategy<Value = (String, Value)> {
             if let Some(b) = host_ipc {
                 spec["hostIPC"] = json!(b);
             }
-            let at = KINDS
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map_or("spec", |(_, at)| at);
+            let at = pod_spec_at(kind).map_or("spec", |at| at.path());
             let mut object = spec;
             for field in at.split('.').rev() {
                 object = json!({ field: object });

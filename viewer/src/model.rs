@@ -2,8 +2,9 @@
 
 use crate::state::{Input, Slot, State};
 use cpguard_core::checks::versions::{allowed_skew, minor_version};
-use cpguard_core::cluster::report::ClusterReport;
+use cpguard_core::report::ClusterReport;
 use cpguard_core::report::{Evidence, Finding, Report};
+use cpguard_core::InputError;
 use cpguard_core::Severity;
 use std::rc::Rc;
 
@@ -102,17 +103,26 @@ pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
     };
     let metrics = dump(Slot::Metrics)?;
     let metrics_later = dump(Slot::MetricsLater)?;
-    match (&metrics, &metrics_later) {
-        (None, Some(_)) => {
-            return Err(
-                "Later metrics dump: rates need the earlier dump in \"Metrics\" too.".to_owned(),
-            )
+    // The core's own refusal, in the page's words (its fields, not the CLI's flags).
+    let dump_input = |d: &Option<DumpSpec>| {
+        d.as_ref().map(|(_, taken_at)| cpguard_core::MetricsInput {
+            text: "",
+            taken_at: *taken_at,
+        })
+    };
+    let inputs = cpguard_core::Inputs {
+        metrics: dump_input(&metrics),
+        metrics_later: dump_input(&metrics_later),
+        cluster: &[],
+    };
+    cpguard_core::analyze::check_inputs(&inputs, &config).map_err(|e| match e {
+        InputError::LaterWithoutEarlier => {
+            "Later metrics dump: rates need the earlier dump in \"Metrics\" too.".to_owned()
         }
-        (Some((_, a)), Some((_, b))) if a.zip(*b).is_none_or(|(a, b)| b <= a) => {
-            return Err("Later metrics dump: rates need the time each dump was taken, the later one after the earlier (the \"taken at\" fields).".to_owned());
-        }
-        _ => {}
-    }
+        InputError::NoElapsedTime => "Later metrics dump: rates need the time each dump was taken, the later one after the earlier (the \"taken at\" fields).".to_owned(),
+        InputError::Settings(e) => format!("Settings: {e}"),
+        InputError::Diff(e) => e.to_string(),
+    })?;
     let cluster = (!state.cluster.is_empty()).then(|| {
         let name = state
             .cluster

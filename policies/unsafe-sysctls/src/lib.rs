@@ -4,7 +4,7 @@
 //! adapts it to Kubewarden's waPC protocol.
 
 use cpguard_core::k8s::Workload;
-use cpguard_core::rules::sysctl::{SysctlPolicy, SysctlSettings, KINDS};
+use cpguard_core::rules::sysctl::{SysctlPolicy, SysctlSettings};
 use cpguard_core::rules::Violation;
 use cpguard_policy_kit::{PolicySettings, Review};
 use kubewarden_policy_sdk::protocol_version_guest;
@@ -19,7 +19,7 @@ pub struct Settings(pub SysctlSettings);
 impl PolicySettings for Settings {
     type Checked = SysctlPolicy;
     fn check(&self) -> Result<SysctlPolicy, String> {
-        self.0.validate()
+        self.0.validate().map_err(|e| e.to_string())
     }
 }
 
@@ -29,10 +29,7 @@ pub fn evaluate(review: Review<Workload>, policy: &SysctlPolicy) -> Vec<Violatio
     if workload.kind.is_none() {
         workload.kind = review.request_kind;
     }
-    let kind = workload.kind.as_deref().unwrap_or_default();
-    if !KINDS.iter().any(|(k, _)| *k == kind) {
-        return Vec::new();
-    }
+    // Kinds without a pod spec give no violations.
     policy.check_workload(&workload)
 }
 

@@ -23,15 +23,15 @@ pub struct Settings(pub WebhookSettings);
 impl PolicySettings for Settings {
     type Checked = WebhookSettings;
     fn check(&self) -> Result<WebhookSettings, String> {
-        self.0.validate().map(|()| self.0.clone())
+        self.0
+            .validate()
+            .map(|()| self.0.clone())
+            .map_err(|e| e.to_string())
     }
 }
 
 /// The kinds this policy reads.
-pub const KINDS: &[&str] = &[
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-];
+pub const KINDS: &[&str] = cpguard_core::k8s::WEBHOOK_CONFIGURATION_KINDS;
 
 /// Runs the rule on the object under review.
 pub fn evaluate(

@@ -1,9 +1,20 @@
 //! ADM001–ADM003: admission webhooks and controllers as the API server measures them.
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{at, p99_by, sum_by};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&ADM001, &ADM002, &ADM003],
+    run: Run::Metrics(|cx| {
+        let mut findings = Vec::new();
+        findings.extend(adm001(cx));
+        findings.extend(adm002(cx));
+        findings.extend(adm003(cx));
+        findings
+    }),
+};
 
 /// ## What it does
 /// p99 of `apiserver_admission_webhook_admission_duration_seconds` per webhook, against its

@@ -1,7 +1,12 @@
 //! AGG001: aggregated APIs (metrics-server and the like) that the API server cannot reach.
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&AGG001],
+    run: Run::Metrics(agg001),
+};
 
 /// ## What it does
 /// `aggregator_unavailable_apiservice == 1`.

@@ -1,9 +1,21 @@
 //! API001–API004: what the API server's own request counters and histograms say.
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{at, histogram_by, sum_by, top_evidence};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&API001, &API002, &API003, &API004],
+    run: Run::Metrics(|cx| {
+        let mut findings = Vec::new();
+        findings.extend(api001(cx));
+        findings.extend(api002(cx));
+        findings.extend(api003(cx));
+        findings.extend(api004(cx));
+        findings
+    }),
+};
 
 /// ## What it does
 /// The share of `apiserver_request_total` answered with a 5xx code; health endpoints
@@ -78,43 +90,61 @@ fn is_health(subresource: &str) -> bool {
     HEALTH.iter().any(|h| subresource.starts_with(h))
 }
 
-/// 5xx answers and all answers, health endpoints left out.
-pub fn error_counts(dump: &crate::metrics::Exposition<'_>) -> Option<(f64, f64)> {
-    let family = dump.family("apiserver_request_total")?;
-    let (mut errors, mut total) = (0.0, 0.0);
-    for sample in family.series("").filter(|s| !s.value.is_nan()) {
-        if is_health(&sample.label("subresource").unwrap_or_default()) {
+/// `apiserver_request_total`'s 5xx answers: API001's judgement and the report's error rate.
+pub struct ErrorCounts<'k> {
+    /// 5xx answers, health endpoints left out.
+    pub errors: f64,
+    /// All answers, health endpoints left out.
+    pub total: f64,
+    /// 5xx answers of /healthz, /readyz and /livez.
+    pub health_errors: f64,
+    /// Each (code, verb, resource, subresource) with 5xx answers, and how many.
+    pub worst: Vec<(&'k [std::borrow::Cow<'k, str>], f64)>,
+}
+
+/// The 5xx counts of [`request_groups`].
+pub fn error_counts<'k>(
+    groups: &'k [(Vec<std::borrow::Cow<'k, str>>, f64)],
+) -> ErrorCounts<'k> {
+    let mut counts = ErrorCounts {
+        errors: 0.0,
+        total: 0.0,
+        health_errors: 0.0,
+        worst: Vec::new(),
+    };
+    for (key, value) in groups {
+        let server_error = at(key, 0).starts_with('5');
+        if is_health(at(key, 3)) {
+            counts.health_errors += if server_error { *value } else { 0.0 };
             continue;
         }
-        total += sample.value;
-        if sample.label("code").is_some_and(|c| c.starts_with('5')) {
-            errors += sample.value;
+        counts.total += value;
+        if server_error && *value > 0.0 {
+            counts.errors += value;
+            counts.worst.push((key, *value));
         }
     }
-    Some((errors, total))
+    counts
+}
+
+/// The groups [`error_counts`] reads: `sum by (code, verb, resource, subresource)`.
+pub fn request_groups<'d>(
+    dump: &'d crate::metrics::Exposition<'_>,
+) -> Option<Vec<(Vec<std::borrow::Cow<'d, str>>, f64)>> {
+    let family = dump.family("apiserver_request_total")?;
+    Some(sum_by(family, "", &["code", "verb", "resource", "subresource"]))
 }
 
 pub fn api001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
-    let Some(family) = cx.dump.family("apiserver_request_total") else {
+    let Some(groups) = request_groups(cx.dump) else {
         return Vec::new();
     };
-    let groups = sum_by(family, "", &["code", "verb", "resource", "subresource"]);
-    let (mut total, mut errors, mut health_errors) = (0.0, 0.0, 0.0);
-    let mut worst: Vec<(&[std::borrow::Cow<'_, str>], f64)> = Vec::new();
-    for (key, value) in &groups {
-        let code = at(key, 0);
-        let subresource = at(key, 3);
-        let server_error = code.starts_with('5');
-        if is_health(subresource) {
-            health_errors += if server_error { *value } else { 0.0 };
-            continue;
-        }
-        total += value;
-        if server_error && *value > 0.0 {
-            errors += value;
-            worst.push((key, *value));
-        }
-    }
+    let ErrorCounts {
+        errors,
+        total,
+        health_errors,
+        worst,
+    } = error_counts(&groups);
     let mut out = Vec::new();
     if total > 0.0 && errors / total > cx.config.error_ratio {
         let evidence = top_evidence(
@@ -209,8 +239,19 @@ fn slo(cx: &MetricsContext<'_, '_>, verb: &str, scope: &str) -> Option<f64> {
     }
 }
 
-/// Requests slower than the SLO and all SLO-bound requests, with the metric used.
-pub fn slow_counts(cx: &MetricsContext<'_, '_>) -> Option<(f64, f64, &'static str)> {
+/// Requests slower than their SLO: API003's judgement and the report's slow rate.
+pub struct SlowCounts {
+    pub slow: f64,
+    /// Every SLO-bound request (long-running verbs have no SLO).
+    pub total: f64,
+    /// The histogram read: the SLI one (≥ 1.26, without webhook and priority waits) if present.
+    pub metric: &'static str,
+    /// (verb, resource, slow requests, the SLO) for each group with slow requests.
+    pub worst: Vec<(String, String, f64, f64)>,
+}
+
+/// The slow counts of a dump; `None` without a request-duration histogram.
+pub fn slow_counts(cx: &MetricsContext<'_, '_>) -> Option<SlowCounts> {
     let (metric, family) = [
         "apiserver_request_sli_duration_seconds",
         "apiserver_request_duration_seconds",
@@ -222,35 +263,12 @@ pub fn slow_counts(cx: &MetricsContext<'_, '_>) -> Option<(f64, f64, &'static st
             .filter(|f| !f.samples.is_empty())
             .map(|f| (*name, f))
     })?;
-    let (mut total, mut slow) = (0.0, 0.0);
-    for group in histogram_by(family, &["verb", "scope"]) {
-        let get = |i: usize| group.key(i);
-        let Some(limit) = slo(cx, get(0), get(1)) else {
-            continue;
-        };
-        let count = group.count();
-        total += count;
-        slow += (count - group.count_le(limit)).max(0.0);
-    }
-    Some((slow, total, metric))
-}
-
-pub fn api003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
-    let Some((metric, family)) = [
-        "apiserver_request_sli_duration_seconds",
-        "apiserver_request_duration_seconds",
-    ]
-    .iter()
-    .find_map(|name| {
-        cx.dump
-            .family(name)
-            .filter(|f| !f.samples.is_empty())
-            .map(|f| (*name, f))
-    }) else {
-        return Vec::new();
+    let mut counts = SlowCounts {
+        slow: 0.0,
+        total: 0.0,
+        metric,
+        worst: Vec::new(),
     };
-    let (mut total, mut slow) = (0.0, 0.0);
-    let mut worst: Vec<(String, String, f64, f64)> = Vec::new();
     for group in histogram_by(family, &["verb", "scope", "resource"]) {
         let get = |i: usize| group.key(i);
         let Some(limit) = slo(cx, get(0), get(1)) else {
@@ -258,12 +276,27 @@ pub fn api003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         };
         let count = group.count();
         let late = (count - group.count_le(limit)).max(0.0);
-        total += count;
-        slow += late;
+        counts.total += count;
+        counts.slow += late;
         if late > 0.0 {
-            worst.push((get(0).to_owned(), get(2).to_owned(), late, limit));
+            counts
+                .worst
+                .push((get(0).to_owned(), get(2).to_owned(), late, limit));
         }
     }
+    Some(counts)
+}
+
+pub fn api003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let Some(SlowCounts {
+        slow,
+        total,
+        metric,
+        mut worst,
+    }) = slow_counts(cx)
+    else {
+        return Vec::new();
+    };
     if total <= 0.0 || slow / total <= cx.config.slow_ratio {
         return Vec::new();
     }

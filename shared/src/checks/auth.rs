@@ -1,13 +1,18 @@
 //! AUTH001–AUTH006: the `kube-system/aws-auth` ConfigMap, whose `mapRoles`, `mapUsers` and
 //! `mapAccounts` are YAML documents inside strings.
 
-use super::{Check, Need, Severity, GUIDE};
+use super::{Check, ClusterContext, Entry, Need, Run, Severity, GUIDE};
 use crate::cluster::{decode_yaml, Object};
 use crate::report::{Evidence, Finding};
 use serde::Deserialize;
 
 /// The ConfigMap the AUTH checks read.
 const AWS_AUTH: &[&str] = &["ConfigMap/kube-system/aws-auth"];
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&AUTH001, &AUTH002, &AUTH003, &AUTH004, &AUTH005, &AUTH006],
+    run: Run::Cluster(|cx: &ClusterContext<'_>| check(cx.objects)),
+};
 
 /// ## What it does
 /// Parses `mapRoles`, `mapUsers` and `mapAccounts` as the AWS IAM authenticator does.
@@ -91,7 +96,7 @@ pub const AUTH006: Check = Check {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Entry {
+struct MapEntry {
     rolearn: Option<String>,
     userarn: Option<String>,
     username: Option<String>,
@@ -124,7 +129,7 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
             continue;
         };
         // The same decoder and nesting guard as whole documents: this YAML is input too.
-        let entries: Vec<Entry> = match decode_yaml::<Option<Vec<Entry>>>(text.as_str()) {
+        let entries: Vec<MapEntry> = match decode_yaml::<Option<Vec<MapEntry>>>(text.as_str()) {
             Ok(entries) => entries.unwrap_or_default(),
             Err(e) => {
                 let first = e.lines().next().unwrap_or_default().to_owned();

@@ -1,9 +1,14 @@
 //! CLI001: the API server's own client (to etcd-adjacent services, webhooks, aggregated APIs).
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::{p99_by, sum_by};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&CLI001],
+    run: Run::Metrics(cli001),
+};
 
 /// ## What it does
 /// The 5xx (and connection error) share of `rest_client_requests_total`, and the p99 of

@@ -1,10 +1,21 @@
 //! ETCD001–ETCD003: the etcd database and its latency.
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
 use crate::metrics::query::p99_by;
 use crate::metrics::summary::{etcd_size, DB_SIZE_METRICS};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&ETCD001, &ETCD002, &ETCD003],
+    run: Run::Metrics(|cx| {
+        let mut findings = Vec::new();
+        findings.extend(etcd001(cx));
+        findings.extend(etcd002(cx));
+        findings.extend(etcd003(cx));
+        findings
+    }),
+};
 
 /// ## What it does
 /// Compares the etcd database size with its quota: `apiserver_storage_size_bytes` (≥ 1.28),

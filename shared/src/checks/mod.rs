@@ -1,139 +1,87 @@
-//! The check catalogue: every check is declared once, with a stable ID, and listed in [`REGISTRY`].
+//! The check catalogue: every check is declared, with a stable ID, in the file that finds it, and
+//! that file's [`Entry`] is one line of the [`registry!`] below. Adding a check is one file plus
+//! one line there (`docs/checks.md`, coverage, the renderers and the viewer follow).
 
-mod admission;
-mod aggregator;
-pub mod api;
-pub mod auth;
-mod client;
-mod etcd;
-pub mod network;
-pub mod objects;
-mod policyreport;
-pub mod serviceaccounts;
-mod sysctl;
-pub mod versions;
-mod webhook;
+pub use crate::catalog::{Check, Need, Severity, GUIDE};
+pub use crate::rules::sysctl::{SYS001, SYS002, SYS003};
+pub use crate::rules::webhook::{WH001, WH002, WH003, WH004, WH005};
 
-pub use admission::{ADM001, ADM002, ADM003};
-pub use aggregator::AGG001;
-pub use api::{API001, API002, API003, API004};
-pub use auth::{AUTH001, AUTH002, AUTH003, AUTH004, AUTH005, AUTH006};
-pub use client::CLI001;
-pub use etcd::{ETCD001, ETCD002, ETCD003};
-pub use network::NET001;
-pub use objects::OBJ001;
-pub use policyreport::{POL001, POL002};
-pub use serviceaccounts::SA001;
-pub use sysctl::{SYS001, SYS002, SYS003};
-pub use versions::{VER001, VER002, VER003};
-pub use webhook::{WH001, WH002, WH003, WH004, WH005};
-
+use crate::cluster::Object;
 use crate::config::Config;
 use crate::metrics::Exposition;
 use crate::report::Finding;
+use crate::rules::sysctl::SysctlPolicy;
 
-use serde::{Deserialize, Serialize};
+/// Declares each module of checks and lists its [`Entry`], in catalogue order.
+macro_rules! registry {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
 
-/// How bad a finding is. Ordered: `Info < Warning < Critical`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Critical,
+        /// Every entry, in catalogue order.
+        pub const ENTRIES: &[&Entry] = &[$(&$module::ENTRY),*];
+    };
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
+registry! {
+    sysctl,
+    webhook,
+    versions,
+    network,
+    auth,
+    serviceaccounts,
+    etcd,
+    api,
+    admission,
+    client,
+    aggregator,
+    objects,
+    policyreport,
+}
+
+/// One file's checks and the function that finds them.
+pub struct Entry {
+    /// The checks it reports, in catalogue order; it emits no other ID (tested).
+    pub checks: &'static [&'static Check],
+    pub run: Run,
+}
+
+/// How an entry's checks run, and on what.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// On a metrics dump (or the difference of two).
+    Metrics(MetricsCheck),
+    /// On the cluster exports.
+    Cluster(ClusterCheck),
+}
+
+/// Every check, in catalogue order: the checks of [`ENTRIES`].
+pub const REGISTRY: &[&Check] = &flatten::<{ count(ENTRIES) }>(ENTRIES);
+
+#[allow(clippy::indexing_slicing)] // Evaluated at compile time: out of bounds is a build error.
+const fn count(entries: &[&Entry]) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < entries.len() {
+        n += entries[i].checks.len();
+        i += 1;
+    }
+    n
+}
+
+#[allow(clippy::indexing_slicing)] // Evaluated at compile time: out of bounds is a build error.
+const fn flatten<const N: usize>(entries: &[&Entry]) -> [&'static Check; N] {
+    let mut out: [&Check; N] = [&crate::rules::sysctl::SYS001; N];
+    let (mut n, mut i) = (0, 0);
+    while i < entries.len() {
+        let mut j = 0;
+        while j < entries[i].checks.len() {
+            out[n] = entries[i].checks[j];
+            n += 1;
+            j += 1;
         }
+        i += 1;
     }
+    out
 }
-
-/// The declaration of one check. IDs are stable and never reused.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Check {
-    pub id: &'static str,
-    pub severity: Severity,
-    /// Names the bad pattern, e.g. "unsafe sysctl".
-    pub title: &'static str,
-    /// Why is this bad?
-    pub rationale: &'static str,
-    /// What to do about it.
-    pub remediation: &'static str,
-    /// The guide section this check carries.
-    pub reference: &'static str,
-    /// What it reads, every entry required (an entry may name alternatives). The report's
-    /// coverage (which checks ran, which lacked data) is derived from this.
-    pub needs: &'static [Need],
-}
-
-/// One thing a check needs from the inputs.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Need {
-    /// A metric family with samples in the metrics dump: any one of these names.
-    Family(&'static [&'static str]),
-    /// Event counters the API server leaves out of `/metrics` until the first event (client_golang
-    /// prunes families without series): any of these families, or else an API server's dump
-    /// (`apiserver_request_total`), in which their absence means no such event happened.
-    Events(&'static [&'static str]),
-    /// Cluster objects of any one of these kinds.
-    Kind(&'static [&'static str]),
-    /// Any one of these objects, as `Kind/namespace/name`.
-    Object(&'static [&'static str]),
-    /// The control plane's version: `kubectl version -o json` as a cluster input, or
-    /// `kubernetes_build_info` in the metrics dump.
-    ControlPlaneVersion,
-}
-
-impl Need {
-    /// Whether this need is met from a metrics dump (else from cluster exports).
-    pub fn is_metrics(&self) -> bool {
-        matches!(self, Need::Family(_) | Need::Events(_))
-    }
-
-    /// For the catalogue: "`a` or `b`", "an API server's dump (`x` counts events)".
-    pub fn describe(&self) -> String {
-        let names = |names: &[&str]| {
-            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            quoted.join(" or ")
-        };
-        match self {
-            Need::Family(families) => format!("metric {}", names(families)),
-            Need::Events(families) => format!(
-                "an API server's dump (its {} appear with the first event)",
-                names(families)
-            ),
-            Need::Kind(kinds) => format!("{} objects", names(kinds)),
-            Need::Object(objects) => names(objects),
-            Need::ControlPlaneVersion => {
-                "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
-                    .to_owned()
-            }
-        }
-    }
-}
-
-impl Check {
-    /// Whether the check reads a metrics dump (else cluster exports).
-    pub fn reads_metrics(&self) -> bool {
-        self.needs.iter().any(Need::is_metrics)
-    }
-}
-
-/// The EKS Best Practices Guide's control-plane chapter, which every check cites.
-pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/control-plane.html";
-
-/// Every check, in catalogue order.
-pub const REGISTRY: &[&Check] = &[
-    &SYS001, &SYS002, &SYS003, &WH001, &WH002, &WH003, &WH004, &WH005, &VER001, &VER002, &VER003,
-    &NET001, &AUTH001, &AUTH002, &AUTH003, &AUTH004, &AUTH005, &AUTH006, &SA001, &ETCD001,
-    &ETCD002, &ETCD003, &API001, &API002, &API003, &API004, &ADM001, &ADM002, &ADM003, &CLI001,
-    &AGG001, &OBJ001, &POL001, &POL002,
-];
 
 /// What a metrics check reads: one dump (or the difference of two), the thresholds, and the
 /// words that say which window its counters cover ("since apiserver start (up 3 d 4 h)").
@@ -149,22 +97,76 @@ pub struct MetricsContext<'a, 'd> {
 /// A metrics check's function.
 pub type MetricsCheck = fn(&MetricsContext<'_, '_>) -> Vec<Finding>;
 
-/// Every metrics check, by name, in catalogue order.
-pub const METRICS_CHECKS: &[(&str, MetricsCheck)] = &[
-    ("etcd001", etcd::etcd001),
-    ("etcd002", etcd::etcd002),
-    ("etcd003", etcd::etcd003),
-    ("api001", api::api001),
-    ("api002", api::api002),
-    ("api003", api::api003),
-    ("api004", api::api004),
-    ("adm001", admission::adm001),
-    ("adm002", admission::adm002),
-    ("adm003", admission::adm003),
-    ("cli001", client::cli001),
-    ("agg001", aggregator::agg001),
-    ("obj001", objects::obj001),
-];
+/// A cluster check's function.
+pub type ClusterCheck = fn(&ClusterContext<'_>) -> Vec<Finding>;
+
+/// What a cluster check reads: every object of the exports, the control plane's version and the
+/// settings.
+pub struct ClusterContext<'a> {
+    pub objects: &'a [Object],
+    /// From `kubectl version -o json`, else the metrics dump's `kubernetes_build_info`.
+    pub control_plane: Option<&'a str>,
+    /// The unsafe-sysctls policy built from `config.sysctl_settings`.
+    pub sysctls: &'a SysctlPolicy,
+    pub config: &'a Config,
+}
+
+/// Runs every metrics check.
+pub fn run_metrics(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for entry in ENTRIES {
+        if let Run::Metrics(run) = entry.run {
+            findings.extend(emitted(entry, run(cx)));
+        }
+    }
+    findings
+}
+
+/// Runs every cluster check; findings of the cluster's own policy engines (POL001/POL002) and
+/// cpguard's offline findings about the same object name each other.
+pub fn run_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for entry in ENTRIES {
+        if let Run::Cluster(run) = entry.run {
+            findings.extend(emitted(entry, run(cx)));
+        }
+    }
+    // A finding with a source is an engine's verdict, not cpguard's own.
+    let (mut audited, mut offline): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.source.is_some());
+    policyreport::cross_reference(&mut offline, &mut audited);
+    offline.extend(audited);
+    offline
+}
+
+/// The finding for a rule's violation in a cluster object: the message names the object.
+fn violation_finding(v: &crate::rules::Violation, object: &Object) -> Finding {
+    let reference = object.reference();
+    let message = format!("{reference}: {}", v.message);
+    Finding::new(
+        v.check,
+        message,
+        vec![crate::report::Evidence::Object {
+            object: reference,
+            path: v.path.clone(),
+        }],
+    )
+}
+
+/// An entry's findings, checked (in debug builds, so in every test) to be of its own checks.
+fn emitted(entry: &Entry, findings: Vec<Finding>) -> Vec<Finding> {
+    debug_assert!(
+        findings
+            .iter()
+            .all(|f| entry.checks.iter().any(|c| c.id == f.check)),
+        "a finding of a check its entry does not declare: {:?}",
+        findings
+            .iter()
+            .map(|f| f.check.to_string())
+            .collect::<Vec<_>>()
+    );
+    findings
+}
 
 /// Looks a check up by its ID.
 pub fn by_id(id: &str) -> Option<&'static Check> {
@@ -222,12 +224,17 @@ pub(crate) mod tests {
             window: "since apiserver start",
             webhook_timeouts: &timeouts,
         };
-        let (_, f) = METRICS_CHECKS
+        let id = check.to_ascii_uppercase();
+        let entry = ENTRIES
             .iter()
-            .find(|(name, _)| *name == check)
+            .find(|e| e.checks.iter().any(|c| c.id == id))
             .unwrap_or_else(|| panic!("no check {check}"));
-        f(&cx)
+        let Run::Metrics(run) = entry.run else {
+            panic!("{check} is not a metrics check")
+        };
+        run(&cx)
             .iter()
+            .filter(|f| f.check == id)
             .map(|f| format!("{} {}: {}", f.severity.as_str(), f.check, f.message))
             .collect()
     }
@@ -255,19 +262,35 @@ pub(crate) mod tests {
         }
     }
 
-    /// The checks whose needs are metric families are exactly the metrics checks that run.
+    /// A check reads a metrics dump exactly when its entry runs on one.
     #[test]
-    fn metrics_needs_match_the_metrics_checks() {
-        let by_needs: Vec<String> = REGISTRY
+    fn metrics_needs_match_how_the_entry_runs() {
+        for entry in ENTRIES {
+            for check in entry.checks {
+                assert_eq!(
+                    check.reads_metrics(),
+                    matches!(entry.run, Run::Metrics(_)),
+                    "{}",
+                    check.id
+                );
+                assert!(check
+                    .needs
+                    .iter()
+                    .all(|n| n.is_metrics() == check.reads_metrics()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_registry_is_every_entry_s_checks_in_order() {
+        assert_eq!(REGISTRY.len(), 34);
+        assert_eq!(REGISTRY[0].id, "SYS001");
+        assert_eq!(REGISTRY[REGISTRY.len() - 1].id, "POL002");
+        let flat: Vec<&str> = ENTRIES
             .iter()
-            .filter(|c| c.reads_metrics())
-            .map(|c| c.id.to_ascii_lowercase())
+            .flat_map(|e| e.checks.iter().map(|c| c.id))
             .collect();
-        let run: Vec<&str> = METRICS_CHECKS.iter().map(|(name, _)| *name).collect();
-        assert_eq!(by_needs, run);
-        assert!(REGISTRY
-            .iter()
-            .all(|c| c.needs.iter().all(|n| n.is_metrics() == c.reads_metrics())));
+        assert_eq!(flat, REGISTRY.iter().map(|c| c.id).collect::<Vec<_>>());
     }
 
     #[test]
@@ -275,5 +298,85 @@ pub(crate) mod tests {
         assert_eq!(by_id("WH003").map(|c| c.severity), Some(Severity::Warning));
         assert_eq!(by_id("SYS001").map(|c| c.title), Some("unsafe sysctl"));
         assert!(by_id("NOPE001").is_none());
+    }
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    use crate::cluster::load;
+    use crate::config::Config;
+    use crate::rules::sysctl::SysctlPolicy;
+
+    fn run(yaml: &str) -> Vec<String> {
+        let loaded = load(yaml);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let findings = super::run_cluster(&super::ClusterContext {
+            objects: &loaded.objects,
+            control_plane: None,
+            sysctls: &SysctlPolicy::baseline_latest(),
+            config: &Config::default(),
+        });
+        findings
+            .iter()
+            .map(|f| format!("{} {}", f.check, f.message))
+            .collect()
+    }
+
+    fn services(n: usize, headless: usize) -> String {
+        let mut out = String::new();
+        for i in 0..n {
+            let ip = if i < headless { "None" } else { "10.100.0.1" };
+            out.push_str(&format!("---\nkind: Service\nmetadata: {{name: s{i}, namespace: default}}\nspec: {{clusterIP: {ip}}}\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn kube_proxy_iptables_with_many_services() {
+        let eks = "kind: ConfigMap\nmetadata: {name: kube-proxy-config, namespace: kube-system}\ndata:\n  config: |\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: \"iptables\"\n";
+        assert_eq!(run(&format!("{eks}{}", services(1001, 0))), vec!["NET001 kube-proxy runs in iptables mode (ConfigMap/kube-system/kube-proxy-config) in front of 1001 Services with proxy rules (more than 1000)"]);
+        // Headless Services get no proxy rules.
+        assert!(run(&format!("{eks}{}", services(1001, 1))).is_empty());
+        let kubeadm_empty_mode = "kind: ConfigMap\nmetadata: {name: kube-proxy, namespace: kube-system}\ndata:\n  config.conf: |\n    mode: \"\"\n";
+        assert_eq!(
+            run(&format!("{kubeadm_empty_mode}{}", services(1001, 0))).len(),
+            1
+        );
+        let ipvs = eks.replace("\"iptables\"", "ipvs");
+        assert!(run(&format!("{ipvs}{}", services(1001, 0))).is_empty());
+    }
+
+    #[test]
+    fn aws_auth() {
+        let yaml = "kind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n    - rolearn: arn:aws:iam::111122223333:role/teams/admin\n      username: admin\n      groups: [system:masters]\n    - rolearn: arn:aws:iam::111122223333:instance-profile/eks-nodes\n      username: x\n    - rolearn: arn:aws:iam::111122223333:role/no-name\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/alice\n      username: alice\n";
+        assert_eq!(run(yaml), vec![
+            "AUTH003 ConfigMap/kube-system/aws-auth: data.mapRoles[1] role ARN arn:aws:iam::111122223333:role/teams/admin has an IAM path, so it never matches",
+            "AUTH005 ConfigMap/kube-system/aws-auth: data.mapRoles[1] grants system:masters",
+            "AUTH004 ConfigMap/kube-system/aws-auth: data.mapRoles[2] maps the instance profile arn:aws:iam::111122223333:instance-profile/eks-nodes",
+            "AUTH002 ConfigMap/kube-system/aws-auth: data.mapRoles[3] has no rolearn or no username",
+            "AUTH006 ConfigMap/kube-system/aws-auth: data.mapUsers maps 1 IAM users",
+        ]);
+        let broken = "kind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/a\n     username: bad-indent\n";
+        let found = run(broken);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].starts_with(
+                "AUTH001 ConfigMap/kube-system/aws-auth: data.mapRoles is not valid YAML ("
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[0].ends_with("): the authenticator drops the whole key"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn legacy_token_secrets() {
+        let yaml = "kind: Secret\nmetadata: {name: build-robot-token, namespace: ci}\ntype: kubernetes.io/service-account-token\ndata: {token: ZXlK}\n---\nkind: Secret\nmetadata: {name: tls, namespace: ci}\ntype: kubernetes.io/tls\n";
+        assert_eq!(
+            run(yaml),
+            vec!["SA001 1 legacy service-account token Secrets (Secret/ci/build-robot-token)"]
+        );
     }
 }

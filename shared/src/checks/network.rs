@@ -1,9 +1,13 @@
 //! NET001: kube-proxy in iptables mode in front of many Services.
 
-use super::{Check, Need, Severity, GUIDE};
+use super::{Check, ClusterContext, Entry, Need, Run, Severity, GUIDE};
 use crate::cluster::Object;
 use crate::report::{Evidence, Finding};
-use serde::Deserialize;
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&NET001],
+    run: Run::Cluster(|cx: &ClusterContext<'_>| check(cx.objects)),
+};
 
 /// ## What it does
 /// Reads kube-proxy's mode from `kube-system/kube-proxy-config` (EKS) or
@@ -27,36 +31,6 @@ pub const NET001: Check = Check {
 /// More Services with kube-proxy rules than this is "many".
 pub const SERVICE_LIMIT: usize = 1000;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ProxyConfig {
-    mode: Option<String>,
-}
-
-/// kube-proxy's mode, with the ConfigMap it came from; `None` when the dump lacks it.
-pub fn proxy_mode(objects: &[Object]) -> Option<(String, String)> {
-    objects
-        .iter()
-        .filter(|o| {
-            o.kind() == "ConfigMap" && o.metadata.namespace.as_deref() == Some("kube-system")
-        })
-        .find_map(|o| {
-            let name = o.metadata.name.as_deref()?;
-            let key = match name {
-                "kube-proxy-config" => "config",
-                "kube-proxy" => "config.conf",
-                _ => return None,
-            };
-            let text = o.data.as_ref()?.get(key)?;
-            let config: ProxyConfig = crate::cluster::decode_yaml(text.as_str()).ok()?;
-            let mode = config
-                .mode
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "iptables".to_owned());
-            Some((mode, o.reference()))
-        })
-}
-
 pub fn check(objects: &[Object]) -> Vec<Finding> {
     let services = objects
         .iter()
@@ -67,7 +41,7 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
                 && spec.and_then(|s| s.service_type.as_deref()) != Some("ExternalName")
         })
         .count();
-    match proxy_mode(objects) {
+    match crate::cluster::proxy_mode(objects) {
         Some((mode, source)) if mode == "iptables" && services > SERVICE_LIMIT => {
             let message = format!("kube-proxy runs in iptables mode ({source}) in front of {services} Services with proxy rules (more than {SERVICE_LIMIT})");
             vec![Finding::new(

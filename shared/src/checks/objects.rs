@@ -1,8 +1,13 @@
 //! OBJ001: how many objects of each resource etcd stores.
 
-use super::{Check, MetricsContext, Need, Severity, GUIDE};
+use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
 use crate::report::{Evidence, Finding, ObjectCount};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&OBJ001],
+    run: Run::Metrics(obj001),
+};
 
 /// ## What it does
 /// `apiserver_storage_objects` (or `apiserver_resource_objects`, or the older

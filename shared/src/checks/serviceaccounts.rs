@@ -1,8 +1,13 @@
 //! SA001: legacy service-account token Secrets.
 
-use super::{Check, Need, Severity, GUIDE};
+use super::{Check, ClusterContext, Entry, Need, Run, Severity, GUIDE};
 use crate::cluster::Object;
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&SA001],
+    run: Run::Cluster(|cx: &ClusterContext<'_>| check(cx.objects)),
+};
 
 /// ## What it does
 /// Finds Secrets of type `kubernetes.io/service-account-token`.

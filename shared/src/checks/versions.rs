@@ -1,7 +1,22 @@
 //! VER001–VER003: kubelet versions against the control plane's (version skew policy).
 
-use super::{Check, Need, Severity, GUIDE};
+use super::{Check, ClusterContext, Entry, Need, Run, Severity, GUIDE};
 use crate::report::{Evidence, Finding};
+
+pub const ENTRY: Entry = Entry {
+    checks: &[&VER001, &VER002, &VER003],
+    run: Run::Cluster(|cx: &ClusterContext<'_>| {
+        let Some(control_plane) = cx.control_plane else {
+            return Vec::new();
+        };
+        let nodes: Vec<(String, String)> = cx
+            .objects
+            .iter()
+            .filter_map(|o| Some((o.reference(), o.kubelet_version()?.to_owned())))
+            .collect();
+        check(control_plane, &nodes)
+    }),
+};
 
 /// ## What it does
 /// Finds kubelets newer than the API server.

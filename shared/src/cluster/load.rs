@@ -5,7 +5,7 @@
 //! expansion is bounded (100 × the document's events) and nesting limited to 128 levels.
 
 use super::{Object, KEPT_CONFIGMAPS};
-use crate::metrics::{Diagnostic, DiagnosticLevel, Overflow};
+use crate::diagnostic::{Diagnostic, DiagnosticLevel, Overflow};
 use crate::redact::{decoder_error, excerpt_n, scrub};
 
 /// What a dump held.
@@ -45,7 +45,7 @@ impl Loaded {
     }
 
     /// Every diagnostic goes through here: scrubbed of credentials, at most
-    /// [`crate::metrics::MAX_DIAGNOSTICS`] listed.
+    /// [`crate::diagnostic::MAX_DIAGNOSTICS`] listed.
     fn note(&mut self, line: usize, level: DiagnosticLevel, message: &str) {
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         self.overflow
@@ -510,7 +510,7 @@ mod tests {
         let loaded = load(&text);
         assert_eq!(
             loaded.diagnostics.len(),
-            crate::metrics::MAX_DIAGNOSTICS + 1
+            crate::diagnostic::MAX_DIAGNOSTICS + 1
         );
         let last = loaded.diagnostics.last().unwrap();
         assert_eq!(last.line, 3001);

@@ -2,9 +2,10 @@
 
 mod load;
 pub mod policyreport;
-pub mod report;
+mod summary;
 
 pub use load::{decode_yaml, load, Loaded, MAX_FLOW_DEPTH};
+pub use summary::{proxy_mode, summary};
 
 use crate::k8s::{
     ObjectMeta, PodTemplateSpec, Text, Webhook, WebhookConfiguration, Workload, WorkloadSpec,
@@ -231,6 +232,20 @@ impl Object {
     }
 
     /// The object as the sysctl rule reads it.
+    /// A Node's kubelet version (`status.nodeInfo.kubeletVersion`).
+    pub fn kubelet_version(&self) -> Option<&str> {
+        (self.kind() == "Node")
+            .then(|| {
+                self.status
+                    .as_ref()?
+                    .node_info
+                    .as_ref()?
+                    .kubelet_version
+                    .as_deref()
+            })
+            .flatten()
+    }
+
     pub fn as_workload(&self) -> Workload {
         Workload {
             api_version: self.api_version.clone(),

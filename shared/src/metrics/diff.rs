@@ -8,36 +8,24 @@
 
 use super::{Exposition, MetricType, Sample};
 use std::collections::HashMap;
-use std::fmt;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Why two dumps have no difference to analyse.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum DiffError {
-    DifferentProcess {
-        earlier: f64,
-        later: f64,
-    },
+    #[error(
+        "the two dumps come from different API server processes (process_start_time_seconds {earlier} vs {later}); \
+         EKS runs at least two API servers behind a load balancer, so take both dumps again until they match"
+    )]
+    DifferentProcess { earlier: f64, later: f64 },
+    #[error(
+        "counter {series} went down from {earlier} to {later} (later dump, line {line}): the API server restarted between the dumps, or they come from different servers"
+    )]
     CounterWentDown {
         series: String,
         earlier: f64,
         later: f64,
         line: u32,
     },
-}
-
-impl fmt::Display for DiffError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DiffError::DifferentProcess { earlier, later } => write!(
-                f,
-                "the two dumps come from different API server processes (process_start_time_seconds {earlier} vs {later}); \
-                 EKS runs at least two API servers behind a load balancer, so take both dumps again until they match"
-            ),
-            DiffError::CounterWentDown { series, earlier, later, line } => write!(
-                f,
-                "counter {series} went down from {earlier} to {later} (later dump, line {line}): the API server restarted between the dumps, or they come from different servers"
-            ),
-        }
-    }
 }
 
 /// A series' identity: its name and its labels in a fixed order.

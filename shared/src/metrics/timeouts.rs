@@ -6,33 +6,7 @@
 
 use std::collections::BTreeMap;
 
-/// Which kind of configuration a webhook is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum WebhookKind {
-    Validating,
-    Mutating,
-}
-
-impl WebhookKind {
-    /// From an object's `kind`.
-    pub fn of_configuration(kind: &str) -> Option<WebhookKind> {
-        match kind {
-            "ValidatingWebhookConfiguration" => Some(WebhookKind::Validating),
-            "MutatingWebhookConfiguration" => Some(WebhookKind::Mutating),
-            _ => None,
-        }
-    }
-
-    /// From the `type` label of `apiserver_admission_webhook_*` (the API server writes
-    /// `validate` and `admit`).
-    pub fn of_metric_type(label: &str) -> Option<WebhookKind> {
-        match label {
-            "validate" | "validating" => Some(WebhookKind::Validating),
-            "admit" | "mutating" => Some(WebhookKind::Mutating),
-            _ => None,
-        }
-    }
-}
+pub use crate::k8s::WebhookKind;
 
 /// One configured webhook's timeout and where it was configured.
 #[derive(Clone, Debug, PartialEq)]

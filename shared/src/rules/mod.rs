@@ -6,7 +6,7 @@
 pub mod sysctl;
 pub mod webhook;
 
-use crate::checks::Check;
+use crate::catalog::Check;
 use serde::Serialize;
 
 /// One thing a rule found wrong with one object.
@@ -49,4 +49,11 @@ pub fn summarize(violations: &[&Violation]) -> String {
         .map(|v| v.to_line())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A policy's settings are invalid: every problem found, each naming its setting.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .problems.join("; "))]
+pub struct SettingsError {
+    pub problems: Vec<String>,
 }

@@ -10,9 +10,9 @@
 //!   (`pkg/kubelet/sysctl/namespace.go`): `kernel.shm*`, `kernel.msg*`, `kernel.sem`,
 //!   `fs.mqueue.*`, `net.*`.
 
-use crate::checks::{SYS001, SYS002, SYS003};
+use crate::catalog::{Check, Need, Severity, GUIDE};
 use crate::k8s::{PodSpec, Text, Workload};
-use crate::rules::Violation;
+use crate::rules::{SettingsError, Violation};
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -37,18 +37,118 @@ pub const BASELINE: &[(u32, &str)] = &[
     (37, "net.ipv4.tcp_notsent_lowat"),
 ];
 
-/// The kinds whose pod spec the rule reads, with where that pod spec lives.
-pub const KINDS: &[(&str, &str)] = &[
-    ("Pod", "spec"),
-    ("Deployment", "spec.template.spec"),
-    ("ReplicaSet", "spec.template.spec"),
-    ("StatefulSet", "spec.template.spec"),
-    ("DaemonSet", "spec.template.spec"),
-    ("Job", "spec.template.spec"),
-    ("ReplicationController", "spec.template.spec"),
-    ("CronJob", "spec.jobTemplate.spec.template.spec"),
-    ("PodTemplate", "template.spec"),
+/// Where a kind keeps its pod spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodSpecAt {
+    /// A Pod: `spec`.
+    Spec,
+    /// A workload controller: `spec.template.spec`.
+    Template,
+    /// A CronJob: `spec.jobTemplate.spec.template.spec`.
+    JobTemplate,
+    /// A PodTemplate: `template.spec`.
+    PodTemplate,
+}
+
+impl PodSpecAt {
+    /// The path of the pod spec in the object, as violations name it.
+    pub const fn path(self) -> &'static str {
+        match self {
+            PodSpecAt::Spec => "spec",
+            PodSpecAt::Template => "spec.template.spec",
+            PodSpecAt::JobTemplate => "spec.jobTemplate.spec.template.spec",
+            PodSpecAt::PodTemplate => "template.spec",
+        }
+    }
+}
+
+/// The kinds whose pod spec the rule reads, with where that pod spec lives: the one list of
+/// them (the cluster checks and the catalogue's [`WORKLOAD_KINDS`] derive from it).
+pub const KINDS: &[(&str, PodSpecAt)] = &[
+    ("Pod", PodSpecAt::Spec),
+    ("Deployment", PodSpecAt::Template),
+    ("ReplicaSet", PodSpecAt::Template),
+    ("StatefulSet", PodSpecAt::Template),
+    ("DaemonSet", PodSpecAt::Template),
+    ("Job", PodSpecAt::Template),
+    ("ReplicationController", PodSpecAt::Template),
+    ("CronJob", PodSpecAt::JobTemplate),
+    ("PodTemplate", PodSpecAt::PodTemplate),
 ];
+
+/// The names of [`KINDS`], for what SYS001–SYS003 read.
+pub const WORKLOAD_KINDS: &[&str] = &kind_names();
+
+#[allow(clippy::indexing_slicing)] // Evaluated at compile time: out of bounds is a build error.
+const fn kind_names() -> [&'static str; KINDS.len()] {
+    let mut out = [""; KINDS.len()];
+    let mut i = 0;
+    while i < KINDS.len() {
+        out[i] = KINDS[i].0;
+        i += 1;
+    }
+    out
+}
+
+/// Where `kind` keeps its pod spec, if the rule reads it.
+pub fn pod_spec_at(kind: &str) -> Option<PodSpecAt> {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, at)| *at)
+}
+
+/// ## What it does
+/// Finds Pods and pod templates whose `securityContext.sysctls` name a sysctl outside the Pod
+/// Security Standards baseline allowlist (plus the policy's `allowedUnsafeSysctls`, minus its
+/// `forbiddenSysctls`).
+///
+/// ## Why is this bad?
+/// Unsafe sysctls are disabled by default and the kubelet rejects such Pods. The scheduler then
+/// places them again and again: an endless loop that loads the control plane.
+pub const SYS001: Check = Check {
+    id: "SYS001",
+    severity: Severity::Critical,
+    title: "unsafe sysctl",
+    rationale: "Unsafe sysctls are disabled by default; the kubelet refuses the Pod (SysctlForbidden) and \
+                its controller recreates it in an endless loop that loads the API server, etcd and the scheduler.",
+    remediation: "Remove the sysctl, or allow it on purpose: enable it on the nodes with the kubelet's \
+                  --allowed-unsafe-sysctls, schedule the Pod only there, and add it to the policy's allowedUnsafeSysctls.",
+    reference: GUIDE,    needs: &[Need::Kind(WORKLOAD_KINDS)],
+};
+
+/// ## What it does
+/// Finds namespaced sysctls that would act on the host: `net.*` with `hostNetwork: true`, or IPC
+/// sysctls (`kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`) with `hostIPC: true`.
+///
+/// ## Why is this bad?
+/// The kubelet refuses these Pods ("not allowed with host net/ipc enabled"), with the same
+/// rescheduling loop as SYS001 — and if it did not, the setting would change the node itself.
+pub const SYS002: Check = Check {
+    id: "SYS002",
+    severity: Severity::Critical,
+    title: "sysctl in a host namespace",
+    rationale:
+        "A namespaced sysctl in a Pod that shares the host's network or IPC namespace would change \
+                the node itself; the kubelet refuses such Pods and they are rescheduled in a loop.",
+    remediation:
+        "Drop hostNetwork/hostIPC from the Pod, or drop the sysctl and set it on the node instead.",
+    reference: GUIDE,
+    needs: &[Need::Kind(WORKLOAD_KINDS)],
+};
+
+/// ## What it does
+/// Finds sysctl values that contain `+` or `=`.
+///
+/// ## Why is this bad?
+/// CVE-2022-0811 ("cr8escape"): CRI-O passed such values through unescaped, so one sysctl could
+/// set further, arbitrary kernel parameters on the host.
+pub const SYS003: Check = Check {
+    id: "SYS003",
+    severity: Severity::Critical,
+    title: "suspicious sysctl value",
+    rationale: "A '+' or '=' in a sysctl value can smuggle further kernel parameters to the host through \
+                vulnerable runtimes (CVE-2022-0811, cr8escape).",
+    remediation: "Use a plain value; no legitimate sysctl value needs '+' or '='. Patch CRI-O to ≥ 1.19.6 / 1.20.7 / 1.21.6 / 1.22.2 / 1.23.2.",
+    reference: "https://nvd.nist.gov/vuln/detail/CVE-2022-0811",    needs: &[Need::Kind(WORKLOAD_KINDS)],
+};
 
 /// The unsafe-sysctls policy's settings (its JSON/YAML settings format, camelCase).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -131,7 +231,7 @@ pub struct SysctlPolicy {
 
 impl SysctlSettings {
     /// Checks the settings and builds the policy; the error lists every problem found.
-    pub fn validate(&self) -> Result<SysctlPolicy, String> {
+    pub fn validate(&self) -> Result<SysctlPolicy, SettingsError> {
         let mut problems = Vec::new();
         let minor = parse_version(&self.pod_security_version).unwrap_or_else(|| {
             problems.push(format!(
@@ -179,7 +279,7 @@ impl SysctlSettings {
                 forbidden,
             })
         } else {
-            Err(problems.join("; "))
+            Err(SettingsError { problems })
         }
     }
 }
@@ -424,41 +524,33 @@ impl SysctlPolicy {
 
     /// Checks every pod spec of an object. Kinds the rule does not read give no violations.
     pub fn check_workload(&self, object: &Workload) -> Vec<Violation> {
-        let kind = object.kind.as_deref().unwrap_or_default();
+        let Some(at) = pod_spec_at(object.kind.as_deref().unwrap_or_default()) else {
+            return Vec::new();
+        };
         let spec = object.spec.as_ref();
         let own;
-        let pod_spec = match kind {
-            "Pod" => {
+        let pod_spec = match at {
+            PodSpecAt::Spec => {
                 own = spec.map(crate::k8s::WorkloadSpec::pod_spec);
                 own.as_ref()
             }
-            "Deployment"
-            | "ReplicaSet"
-            | "StatefulSet"
-            | "DaemonSet"
-            | "Job"
-            | "ReplicationController" => spec
+            PodSpecAt::Template => spec
                 .and_then(|s| s.template.as_ref())
                 .and_then(|t| t.spec.as_ref()),
-            "CronJob" => spec
+            PodSpecAt::JobTemplate => spec
                 .and_then(|s| s.job_template.as_ref())
                 .and_then(|j| j.spec.as_ref())
                 .and_then(|j| j.template.as_ref())
                 .and_then(|t| t.spec.as_ref()),
-            "PodTemplate" => object.template.as_ref().and_then(|t| t.spec.as_ref()),
-            _ => None,
+            PodSpecAt::PodTemplate => object.template.as_ref().and_then(|t| t.spec.as_ref()),
         };
-        let at = KINDS
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or("spec", |(_, at)| at);
         pod_spec
-            .map(|s| self.check_pod_spec(s, at))
+            .map(|s| self.check_pod_spec(s, at.path()))
             .unwrap_or_default()
     }
 }
 
-fn violation(check: &'static crate::Check, path: &str, name: &str, message: String) -> Violation {
+fn violation(check: &'static Check, path: &str, name: &str, message: String) -> Violation {
     Violation {
         check,
         path: path.to_owned(),
@@ -476,6 +568,7 @@ mod tests {
         serde_json::from_str::<SysctlSettings>(json)
             .map_err(|e| e.to_string())?
             .validate()
+            .map_err(|e| e.to_string())
     }
 
     fn check(object: &str, settings: &str) -> Vec<String> {

@@ -3,11 +3,104 @@
 //! Effective defaults follow `admissionregistration.k8s.io`: in `v1` an unset failurePolicy is
 //! `Fail` and an unset timeoutSeconds is 10; in `v1beta1` they are `Ignore` and 30.
 
-use crate::checks::{Check, WH001, WH002, WH003, WH004, WH005};
+use crate::catalog::{Check, Need, Severity, GUIDE};
 use crate::k8s::{LabelSelector, RuleWithOperations, TextList, Webhook, WebhookConfiguration};
-use crate::rules::Violation;
+use crate::rules::{SettingsError, Violation};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// What WH001–WH005 read.
+pub const WEBHOOK_KINDS: &[&str] = crate::k8s::WEBHOOK_CONFIGURATION_KINDS;
+
+/// ## What it does
+/// Finds webhooks with a rule whose apiGroups, apiVersions, operations and resources are all
+/// wildcards, when the webhook fails closed or may take 30 s or more.
+///
+/// ## Why is this bad?
+/// Every write in the cluster, kube-system and the webhook's own Pods included, then waits for
+/// one service. When it is down, nothing can change — not even the fix.
+pub const WH001: Check = Check {
+    id: "WH001",
+    severity: Severity::Critical,
+    title: "catch-all webhook that can block the cluster",
+    rationale: "A webhook that intercepts every resource and fails closed (or waits 30 s or more) puts one \
+                service in front of every write in the cluster; when it is down or slow, the control plane \
+                cannot change anything, including the webhook's own Pods.",
+    remediation: "Scope the rules to the resources the webhook needs, exclude kube-system with a \
+                  namespaceSelector, and set failurePolicy: Ignore with timeoutSeconds well under 30.",
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
+};
+
+/// ## What it does
+/// Finds fail-closed webhooks whose timeout is longer than the limit you set.
+///
+/// ## Why is this bad?
+/// A slow fail-closed webhook holds every matching request for its whole timeout.
+pub const WH002: Check = Check {
+    id: "WH002",
+    severity: Severity::Warning,
+    title: "long fail-closed timeout",
+    rationale:
+        "A fail-closed webhook that hangs holds every matching API request for its whole timeout, \
+                tying up API server capacity (and clients' retries) while it does.",
+    remediation:
+        "Lower timeoutSeconds (the Kubernetes default is 10 s) or make the webhook fail open.",
+    reference: GUIDE,
+    needs: &[Need::Kind(WEBHOOK_KINDS)],
+};
+
+/// ## What it does
+/// Finds fail-closed webhooks on namespaced resources whose namespaceSelector still matches
+/// `kube-system` (by its `kubernetes.io/metadata.name` label).
+///
+/// ## Why is this bad?
+/// When the webhook is down, system components in kube-system (CNI, DNS, kube-proxy) cannot be
+/// created or updated.
+pub const WH003: Check = Check {
+    id: "WH003",
+    severity: Severity::Warning,
+    title: "fail-closed webhook reaches kube-system",
+    rationale: "While the webhook is unavailable, changes to cluster-critical components in kube-system \
+                (CNI, CoreDNS, kube-proxy, the webhook's own fix) are refused.",
+    remediation: "Add to the namespaceSelector: {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}.",
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
+};
+
+/// ## What it does
+/// Finds webhooks that intercept leases, events, TokenReviews or SubjectAccessReviews.
+///
+/// ## Why is this bad?
+/// Node heartbeats (leases in kube-node-lease), leader election and authentication run through
+/// these; a slow or failing webhook there marks nodes NotReady or stalls controllers.
+pub const WH004: Check = Check {
+    id: "WH004",
+    severity: Severity::Warning,
+    title: "webhook on control-plane-critical resources",
+    rationale: "Node heartbeats and leader election (leases in kube-node-lease and kube-system), events, \
+                TokenReviews and SubjectAccessReviews are on the control plane's hot path; a webhook there \
+                can mark nodes NotReady or stall every controller.",
+    remediation: "Remove leases, events, tokenreviews and subjectaccessreviews from the webhook's rules, \
+                  or exclude kube-node-lease and kube-system with its namespaceSelector.",
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
+};
+
+/// ## What it does
+/// Finds fail-closed webhooks on Pod creation that do not exclude the namespace of their own
+/// service.
+///
+/// ## Why is this bad?
+/// When all of the webhook's Pods are gone, new ones cannot be created: the webhook must answer
+/// first, and it has no Pods to answer with.
+pub const WH005: Check = Check {
+    id: "WH005",
+    severity: Severity::Warning,
+    title: "self-deadlock risk",
+    rationale: "If every Pod of the webhook's service is gone (node loss, rollout, eviction), their \
+                replacements cannot be created, because creating a Pod needs the webhook to answer.",
+    remediation: "Exclude the webhook's own namespace with its namespaceSelector (kubernetes.io/metadata.name NotIn [<namespace>]) \
+                  or fail open.",
+    reference: GUIDE,    needs: &[Need::Kind(WEBHOOK_KINDS)],
+};
 
 /// Above this many seconds a fail-closed webhook gets a WH002 warning when `maxTimeoutSeconds`
 /// is not set: the Kubernetes default timeout.
@@ -49,7 +142,7 @@ fn exemption_problem(entry: &str) -> Option<String> {
 }
 
 impl WebhookSettings {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingsError> {
         let mut problems = Vec::new();
         if let Some(max) = self.max_timeout_seconds {
             if !(1..=30).contains(&max) {
@@ -66,7 +159,7 @@ impl WebhookSettings {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(problems.join("; "))
+            Err(SettingsError { problems })
         }
     }
 
@@ -77,17 +170,6 @@ impl WebhookSettings {
                 !configuration.is_empty() && c == configuration && (w == "*" || w == webhook)
             })
         })
-    }
-
-    /// Whether a finding of `check` is rejected (when the webhook is not exempt).
-    pub fn enforces(&self, check: &Check) -> bool {
-        self.reject_warnings
-            || match check.id {
-                "WH001" => true,
-                "WH002" => self.max_timeout_seconds.is_some(),
-                "WH003" => self.require_kube_system_exclusion,
-                _ => false,
-            }
     }
 }
 
@@ -352,7 +434,8 @@ pub fn check_configuration(
             &mut out,
         );
         for v in out.iter_mut().skip(before) {
-            v.enforced = !exempt && settings.enforces(v.check);
+            // Each rule says whether its finding is enforced; `rejectWarnings` enforces them all.
+            v.enforced = !exempt && (settings.reject_warnings || v.enforced);
             if exempt {
                 v.message
                     .push_str(" (exempt by exemptWebhooks: reported, not rejected)");
@@ -388,6 +471,7 @@ struct Context<'a> {
     rules: &'a [RuleWithOperations],
     selector: Option<&'a LabelSelector>,
     webhook: &'a Webhook,
+    settings: &'a WebhookSettings,
 }
 
 fn check_webhook(
@@ -406,12 +490,68 @@ fn check_webhook(
         rules: webhook.rules.as_deref().unwrap_or_default(),
         selector: webhook.namespace_selector.as_ref(),
         webhook,
+        settings,
     };
-    wh001_catch_all(&cx, out);
-    wh002_long_timeout(&cx, settings, out);
-    wh003_reaches_kube_system(&cx, out);
-    wh004_critical_resources(&cx, out);
-    wh005_self_deadlock(&cx, out);
+    for rule in RULES {
+        let before = out.len();
+        (rule.find)(&cx, out);
+        let enforced = (rule.enforced)(settings);
+        for v in out.iter_mut().skip(before) {
+            debug_assert_eq!(v.check.id, rule.check.id);
+            v.enforced = enforced;
+        }
+    }
+}
+
+/// One webhook rule: its check, how it finds violations, and whether the policy rejects for them
+/// under the given settings (before exemptions and `rejectWarnings`).
+pub struct Rule {
+    pub check: &'static Check,
+    find: fn(&Context<'_>, &mut Vec<Violation>),
+    pub enforced: fn(&WebhookSettings) -> bool,
+}
+
+/// Every webhook rule, in check order. The policy, the cluster checks and the VAP twin all read
+/// enforcement from here.
+pub const RULES: &[Rule] = &[
+    Rule {
+        check: &WH001,
+        find: wh001_catch_all,
+        // The guide's outage pattern: always rejected.
+        enforced: |_| true,
+    },
+    Rule {
+        check: &WH002,
+        find: wh002_long_timeout,
+        // Rejected only against a limit the user set; above the default it warns.
+        enforced: |s| s.max_timeout_seconds.is_some(),
+    },
+    Rule {
+        check: &WH003,
+        find: wh003_reaches_kube_system,
+        enforced: |s| s.require_kube_system_exclusion,
+    },
+    Rule {
+        check: &WH004,
+        find: wh004_critical_resources,
+        enforced: |_| false,
+    },
+    Rule {
+        check: &WH005,
+        find: wh005_self_deadlock,
+        enforced: |_| false,
+    },
+];
+
+impl WebhookSettings {
+    /// Whether findings of `check` are rejected (when the webhook is not exempt).
+    pub fn enforces(&self, check: &Check) -> bool {
+        self.reject_warnings
+            || RULES
+                .iter()
+                .find(|rule| rule.check.id == check.id)
+                .is_some_and(|rule| (rule.enforced)(self))
+    }
 }
 
 /// WH001: the webhook's rules together intercept every write, and it fails closed or waits 30 s
@@ -453,7 +593,8 @@ fn wh001_catch_all(cx: &Context<'_>, out: &mut Vec<Violation>) {
 }
 
 /// WH002: fail-closed with a timeout above the limit.
-fn wh002_long_timeout(cx: &Context<'_>, settings: &WebhookSettings, out: &mut Vec<Violation>) {
+fn wh002_long_timeout(cx: &Context<'_>, out: &mut Vec<Violation>) {
+    let settings = cx.settings;
     let limit = settings
         .max_timeout_seconds
         .unwrap_or(DEFAULT_WARN_TIMEOUT_SECONDS);
@@ -848,7 +989,7 @@ mod tests {
         let v = |json: &str| {
             serde_json::from_str::<WebhookSettings>(json)
                 .map_err(|e| e.to_string())
-                .and_then(|s| s.validate())
+                .and_then(|s| s.validate().map_err(|e| e.to_string()))
         };
         assert_eq!(
             v(r#"{"maxTimeoutSeconds":31}"#),

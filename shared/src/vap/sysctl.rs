@@ -64,7 +64,7 @@ fn patterns(n: &str, patterns: &[crate::rules::sysctl::Pattern]) -> String {
 fn pod_spec_expression() -> String {
     let mut out = String::new();
     for (kind, at) in KINDS {
-        let path: Vec<&str> = at.split('.').collect();
+        let path: Vec<&str> = at.path().split('.').collect();
         out.push_str(&format!(
             "variables.kind == {} ? {} :\n",
             lit(kind),
@@ -77,7 +77,7 @@ fn pod_spec_expression() -> String {
 
 /// Generates the twin for these settings; bad settings give `validate`'s message.
 pub fn twin(settings: &SysctlSettings) -> Result<Twin, String> {
-    let policy = settings.validate()?;
+    let policy = settings.validate().map_err(|e| e.to_string())?;
     Ok(twin_of(settings, &policy))
 }
 
@@ -272,7 +272,7 @@ mod tests {
                 .unwrap_or_default();
         assert_eq!(
             twin(&settings).err(),
-            settings.validate().err(),
+            settings.validate().err().map(|e| e.to_string()),
             "the twin refuses what validate refuses, with its words"
         );
     }

@@ -6,11 +6,11 @@
 
 use super::cel::{guarded, has_item, joined_or_null, list, lit};
 use super::{AuditAnnotation, Bound, ResourceRule, Twin, Validation, Variable};
-use crate::checks::{WH001, WH002, WH003, WH004, WH005};
 use crate::rules::webhook::{
     WebhookSettings, CLUSTER_SCOPED, CRITICAL, DEFAULT_WARN_TIMEOUT_SECONDS, SLOW_SECONDS,
     V1BETA1_DEFAULTS, V1_DEFAULTS, WRITES,
 };
+use crate::rules::webhook::{WH001, WH002, WH003, WH004, WH005};
 
 /// The policy's name in the cluster.
 pub const NAME: &str = "cpguard-webhook-guard";
@@ -30,10 +30,7 @@ pub fn resource_rules() -> Vec<ResourceRule> {
         api_groups: vec!["admissionregistration.k8s.io"],
         api_versions: vec!["v1"],
         operations: vec!["CREATE", "UPDATE"],
-        resources: vec![
-            "validatingwebhookconfigurations",
-            "mutatingwebhookconfigurations",
-        ],
+        resources: crate::k8s::WEBHOOK_CONFIGURATION_RESOURCES.to_vec(),
     }]
 }
 
@@ -237,7 +234,7 @@ fn within_bounds() -> String {
 /// Generates the twin for these settings; bad settings give `validate`'s message.
 #[allow(clippy::too_many_lines)] // One declarative list of variables, validations and notes.
 pub fn twin(settings: &WebhookSettings) -> Result<Twin, String> {
-    settings.validate()?;
+    settings.validate().map_err(|e| e.to_string())?;
     let limit = settings
         .max_timeout_seconds
         .unwrap_or(DEFAULT_WARN_TIMEOUT_SECONDS);

@@ -2,7 +2,7 @@
 
 use super::at;
 use crate::model::{linear_ticks, skew};
-use cpguard_core::cluster::report::ClusterReport;
+use cpguard_core::report::ClusterReport;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

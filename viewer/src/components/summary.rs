@@ -3,7 +3,6 @@
 use crate::model;
 use crate::state::Loaded;
 use cpguard_core::format;
-use cpguard_core::report::Window;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -23,20 +22,9 @@ pub fn summary(props: &Props) -> Html {
             m.kubernetes_version.as_deref().unwrap_or("version unknown")
         ));
         facts.push(format!("{} samples", format::count(m.samples as f64)));
-        facts.push(match &m.window {
-            Some(Window::SinceStart {
-                uptime_seconds: Some(up),
-            }) => {
-                format!("since apiserver start (up {})", format::duration(*up))
-            }
-            Some(Window::SinceStart {
-                uptime_seconds: None,
-            }) => "since apiserver start".to_owned(),
-            Some(Window::BetweenDumps { seconds }) => {
-                format!("over the {} between the dumps", format::duration(*seconds))
-            }
-            None => String::new(),
-        });
+        if let Some(window) = &m.window {
+            facts.push(window.words());
+        }
         if let Some(r) = &m.rates {
             facts.push(format!("{:.1} requests/s", r.requests_per_second));
             if let Some(burn) = r.error_budget_burn {

@@ -1,9 +1,14 @@
 //! The report: the one thing every face renders. Its JSON is the contract in DESIGN.md
 //! ("The report as JSON"): field names are stable; fields are added, never renamed.
 
-use crate::checks::{Check, Severity};
-use crate::metrics::summary::{EtcdSize, ResourceLatency, VerbLatency, WebhookLatency};
-use crate::metrics::DiagnosticLevel;
+pub mod cluster;
+pub mod metrics;
+
+pub use crate::diagnostic::DiagnosticLevel;
+pub use cluster::{ClusterReport, PolicyReportSummary, ServiceCounts, WebhookSummary};
+pub use metrics::{EtcdSize, ResourceLatency, VerbLatency, WebhookLatency};
+
+use crate::catalog::{Check, Severity};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -117,6 +122,30 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Window {
+    /// The words for what the counters cover, as findings, renderers and the viewer all say it:
+    /// "since apiserver start (up 3 d 4 h)", "in the 5 min between the dumps".
+    pub fn words(&self) -> String {
+        match self {
+            Window::SinceStart {
+                uptime_seconds: Some(up),
+            } => format!(
+                "since apiserver start (up {})",
+                crate::format::duration(*up)
+            ),
+            Window::SinceStart {
+                uptime_seconds: None,
+            } => "since apiserver start".to_owned(),
+            Window::BetweenDumps { seconds } => {
+                format!(
+                    "in the {} between the dumps",
+                    crate::format::duration(*seconds)
+                )
+            }
+        }
+    }
+}
+
 /// What a single-dump figure covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -196,7 +225,7 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<MetricsReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<crate::cluster::report::ClusterReport>,
+    pub cluster: Option<ClusterReport>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every check of the registry, in registry order: whether it could run on these inputs.
     #[serde(default)]
@@ -334,11 +363,11 @@ mod tests {
     fn json_reads_back_to_the_same_report() {
         let cluster = [ClusterInput {
             name: "cluster.yaml",
-            text: include_str!("../samples/cluster.yaml"),
+            text: include_str!("../../samples/cluster.yaml"),
         }];
         let inputs = Inputs {
             metrics: Some(MetricsInput {
-                text: include_str!("../samples/apiserver.metrics"),
+                text: include_str!("../../samples/apiserver.metrics"),
                 taken_at: None,
             }),
             metrics_later: None,

@@ -1,0 +1,100 @@
+//! The catalogue's vocabulary: what a check is ([`Check`]), how bad its findings are
+//! ([`Severity`]), what it reads ([`Need`]) and the guide it carries ([`GUIDE`]).
+//!
+//! The bottom of the crate's check layers: the rules, the report and the checks all speak it,
+//! and it imports nothing from the crate.
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Warning < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The declaration of one check. IDs are stable and never reused.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Check {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// Names the bad pattern, e.g. "unsafe sysctl".
+    pub title: &'static str,
+    /// Why is this bad?
+    pub rationale: &'static str,
+    /// What to do about it.
+    pub remediation: &'static str,
+    /// The guide section this check carries.
+    pub reference: &'static str,
+    /// What it reads, every entry required (an entry may name alternatives). The report's
+    /// coverage (which checks ran, which lacked data) is derived from this.
+    pub needs: &'static [Need],
+}
+
+/// One thing a check needs from the inputs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A metric family with samples in the metrics dump: any one of these names.
+    Family(&'static [&'static str]),
+    /// Event counters the API server leaves out of `/metrics` until the first event (client_golang
+    /// prunes families without series): any of these families, or else an API server's dump
+    /// (`apiserver_request_total`), in which their absence means no such event happened.
+    Events(&'static [&'static str]),
+    /// Cluster objects of any one of these kinds.
+    Kind(&'static [&'static str]),
+    /// Any one of these objects, as `Kind/namespace/name`.
+    Object(&'static [&'static str]),
+    /// The control plane's version: `kubectl version -o json` as a cluster input, or
+    /// `kubernetes_build_info` in the metrics dump.
+    ControlPlaneVersion,
+}
+
+impl Need {
+    /// Whether this need is met from a metrics dump (else from cluster exports).
+    pub fn is_metrics(&self) -> bool {
+        matches!(self, Need::Family(_) | Need::Events(_))
+    }
+
+    /// For the catalogue: "`a` or `b`", "an API server's dump (`x` counts events)".
+    pub fn describe(&self) -> String {
+        let names = |names: &[&str]| {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            quoted.join(" or ")
+        };
+        match self {
+            Need::Family(families) => format!("metric {}", names(families)),
+            Need::Events(families) => format!(
+                "an API server's dump (its {} appear with the first event)",
+                names(families)
+            ),
+            Need::Kind(kinds) => format!("{} objects", names(kinds)),
+            Need::Object(objects) => names(objects),
+            Need::ControlPlaneVersion => {
+                "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+impl Check {
+    /// Whether the check reads a metrics dump (else cluster exports).
+    pub fn reads_metrics(&self) -> bool {
+        self.needs.iter().any(Need::is_metrics)
+    }
+}
+
+/// The EKS Best Practices Guide's control-plane chapter, which every check cites.
+pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/control-plane.html";
