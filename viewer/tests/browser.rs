@@ -16,17 +16,14 @@ use cpguard_core::Severity;
 use cpguard_viewer::analysis::{self, Dump, Job};
 use cpguard_viewer::charts::etcd_gauge::EtcdGauge;
 use cpguard_viewer::charts::latency::VerbLatencyChart;
-use cpguard_viewer::components::app::App;
-use cpguard_viewer::components::details::Details;
-use cpguard_viewer::components::diagnostics::Diagnostics;
-use cpguard_viewer::components::findings::Findings;
+use cpguard_viewer::components::app::{self, App};
 use cpguard_viewer::model;
 use cpguard_viewer::sample;
-use cpguard_viewer::state::{Action, State};
+use cpguard_viewer::state::{Action, Slot, State};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
-use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -121,8 +118,9 @@ async fn unreadable_input_says_what_and_where() {
         .ends_with("Metrics: \"taken at\" \"last tuesday\" is not a time: use RFC 3339 (2026-11-27T12:00:00Z) or Unix seconds"));
 }
 
-fn analysed(metrics: &str, cluster: Option<&str>) -> State {
-    let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
+/// A page whose metrics were analysed with `config`, in the test (the worker needs dist/).
+fn analysed_with(config: &cpguard_core::Config, metrics: &str, cluster: Option<&str>) -> State {
+    let config = serde_json::to_string(config).unwrap();
     let job = Job {
         config: &config,
         metrics: Some(Dump {
@@ -134,62 +132,37 @@ fn analysed(metrics: &str, cluster: Option<&str>) -> State {
     };
     let outcome = analysis::run(&job, &mut |_| {});
     State::default()
-        .apply(Action::Edit(
-            cpguard_viewer::state::Slot::Metrics,
-            metrics.into(),
-        ))
-        .apply(Action::Started { id: 1, at_ms: 0.0 })
+        .apply(Action::Edit(Slot::Metrics, metrics.into()))
+        .apply(Action::Started)
         .apply(Action::Finished {
-            id: 1,
             outcome,
-            at_ms: 5.0,
+            total_ms: 5.0,
         })
 }
 
-#[derive(Properties, PartialEq)]
-struct HarnessProps {
-    metrics: AttrValue,
-    cluster: Option<AttrValue>,
+fn analysed(metrics: &str, cluster: Option<&str>) -> State {
+    analysed_with(&cpguard_core::Config::default(), metrics, cluster)
 }
 
-/// The report half of the page over a state analysed in the test.
-#[function_component(Harness)]
-fn harness(props: &HarnessProps) -> Html {
-    let metrics = props.metrics.to_string();
-    let cluster = props.cluster.as_ref().map(ToString::to_string);
-    let state = use_reducer(move || analysed(&metrics, cluster.as_deref()));
-    let loaded = state.loaded.clone().expect("the analysis finished");
-    let visible = model::visible(&state, &loaded.report);
-    let selected = state
-        .selected
-        .and_then(|i| loaded.report.findings.get(i).cloned());
-    html! {
-        <>
-            <Findings loaded={loaded.clone()} visible={visible} shown={state.shown} search={state.search.clone()}
-                selected={state.selected} dispatch={state.dispatcher()} />
-            if let Some(finding) = selected {
-                <Details finding={finding} dispatch={state.dispatcher()} />
-            }
-            <Diagnostics loaded={loaded} large={Vec::new()} dispatch={state.dispatcher()} />
-        </>
-    }
+/// The whole page, starting from `state`.
+fn render(state: State) -> Element {
+    let root = mount();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        app::Props {
+            initial: Some(Rc::new(state)),
+        },
+    )
+    .render();
+    root
 }
 
 #[wasm_bindgen_test]
 async fn findings_filter_and_open_with_the_keyboard() {
-    let root = mount();
-    yew::Renderer::<Harness>::with_root_and_props(
-        root.clone(),
-        HarnessProps {
-            metrics: sample::METRICS.into(),
-            cluster: Some(sample::CLUSTER.into()),
-        },
-    )
-    .render();
+    let state = analysed(sample::METRICS, Some(sample::CLUSTER));
+    let report = state.loaded.clone().unwrap();
+    let root = render(state);
     settle().await;
-    let report = analysed(sample::METRICS, Some(sample::CLUSTER))
-        .loaded
-        .unwrap();
     let all = report.report.findings.len() as u32;
     let critical = report
         .report
@@ -243,16 +216,8 @@ async fn findings_filter_and_open_with_the_keyboard() {
 
 #[wasm_bindgen_test]
 async fn pasted_markup_is_shown_as_text() {
-    let root = mount();
     let hostile = "<img src=x onerror=\"document.title='pwned'\"> 1\nup 1\n";
-    yew::Renderer::<Harness>::with_root_and_props(
-        root.clone(),
-        HarnessProps {
-            metrics: hostile.into(),
-            cluster: None,
-        },
-    )
-    .render();
+    let root = render(analysed(hostile, None));
     settle().await;
     let excerpt = find(&root, "#diagnostics .excerpt").text_content().unwrap();
     assert_eq!(excerpt, "<img src=x onerror=\"document.title='pwned'\"> 1");
@@ -319,3 +284,4 @@ async fn charts_draw_the_numbers() {
     assert_eq!(find(&root, "desc").text_content().unwrap(),
         "GET: p50 10 ms, p90 100 ms, p99 500 ms over 10 requests; LIST: p50 10 ms, p90 100 ms, p99 - over 10 requests");
 }
+
