@@ -20,6 +20,7 @@ use cpguard_viewer::components::app::{self, App};
 use cpguard_viewer::model;
 use cpguard_viewer::sample;
 use cpguard_viewer::state::{Action, Slot, State};
+use gloo::storage::Storage;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -285,3 +286,88 @@ async fn charts_draw_the_numbers() {
         "GET: p50 10 ms, p90 100 ms, p99 500 ms over 10 requests; LIST: p50 10 ms, p90 100 ms, p99 - over 10 requests");
 }
 
+fn titles(root: &Element, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .map(|i| nodes.get(i).unwrap().text_content().unwrap())
+        .collect()
+}
+
+/// Issue 11: the marks are the thresholds the findings were judged with, whatever the settings
+/// panel holds now (the page once drew the edited settings, and the defaults when those did not
+/// parse).
+#[wasm_bindgen_test]
+async fn charts_draw_the_reports_thresholds_not_the_settings_being_edited() {
+    let judged = cpguard_core::Config {
+        etcd_warn_ratio: 0.5,
+        etcd_critical_ratio: 0.8,
+        object_count_warn: 2000.0,
+        webhook_timeout_seconds: 2.0,
+        webhook_timeout_fraction: 0.1,
+        ..cpguard_core::Config::default()
+    };
+    let set = |key: &str, value: serde_json::Value| Action::SetSetting(vec![key.to_owned()], value);
+    let state = analysed_with(&judged, sample::METRICS, None)
+        .apply(set("objectCountWarn", serde_json::json!("lots")))
+        .apply(set("etcdWarnRatio", serde_json::json!(0.9)))
+        .apply(set("webhookTimeoutSeconds", serde_json::json!(30)));
+    let report = state.loaded.clone().unwrap().report.clone();
+    assert_eq!(report.config, judged);
+    let root = render(state);
+    settle().await;
+    assert_eq!(
+        find(&root, "#setting-objectCountWarn")
+            .unchecked_into::<HtmlInputElement>()
+            .value(),
+        "lots"
+    );
+    let findings = |check: &str| -> Vec<&cpguard_core::report::Finding> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.check == check)
+            .collect()
+    };
+
+    // etcd: 7.1 GB of 8 GiB (83 %) is critical from 80 %, not a warning as by default.
+    assert_eq!(
+        titles(&root, "#chart-etcd .tick title"),
+        ["warning from 50.00 %", "critical from 80.00 %"]
+    );
+    let etcd = findings("ETCD001");
+    assert_eq!(etcd.len(), 1);
+    assert_eq!(etcd[0].severity, Severity::Critical);
+    assert_eq!(
+        find(&root, "#chart-etcd .gauge-value")
+            .get_attribute("class")
+            .as_deref(),
+        Some("gauge-value gauge-critical")
+    );
+
+    // Objects: the line at 2,000, and the bars over it are OBJ001's findings (3, not 1).
+    assert!(find(&root, "#chart-objects figcaption")
+        .text_content()
+        .unwrap()
+        .contains("the 2,000 threshold"));
+    assert_eq!(
+        titles(&root, "#chart-objects .threshold title"),
+        ["OBJ001 above 2,000"]
+    );
+    let stored = findings("OBJ001")
+        .into_iter()
+        .filter(|f| f.message.contains("objects are stored"))
+        .count();
+    assert_eq!(stored, 3);
+    assert_eq!(count(&root, "#chart-objects .bar-over"), 3);
+
+    // Webhooks (no configuration given): the assumed 2 s timeout, ADM001 from 10 % of it,
+    // so both webhooks are findings, not only the slower one.
+    assert_eq!(
+        titles(&root, "#chart-webhooks .threshold title"),
+        ["timeout 2.00 s; ADM001 from 200 ms"; 2]
+    );
+    assert_eq!(findings("ADM001").len(), 2);
+    assert_eq!(count(&root, "#chart-webhooks .bar-over"), 2);
+    // The page saved the edited settings; the other tests start from none.
+    gloo::storage::LocalStorage::delete(cpguard_viewer::state::SETTINGS_KEY);
+}
