@@ -9,6 +9,7 @@ use super::settings::Settings;
 use crate::model;
 use crate::state::{Action, Slot, State, SETTINGS_KEY};
 use crate::worker_hook::{use_worker, Finished};
+use cpguard_core::Severity;
 use gloo::storage::{LocalStorage, Storage};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -18,7 +19,7 @@ const CLUSTER_HINT: &str = "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,
 const LATER_HINT: &str =
     "the same command a few minutes later: findings then cover the window between the two, with rates";
 
-#[derive(Properties, PartialEq, Default)]
+#[derive(Properties, Default)]
 pub struct Props {
     /// The page's first state (the browser tests start from one); by default a fresh page
     /// with the settings saved in this browser.
@@ -26,17 +27,74 @@ pub struct Props {
     pub initial: Option<Rc<State>>,
 }
 
-/// A callback that turns what a child reports into an action. Made once: the reducer's
-/// dispatcher never changes, so children whose data did not change are not redrawn.
-#[hook]
-fn use_action<T: 'static>(
-    dispatch: &UseReducerDispatcher<State>,
-    action: fn(T) -> Action,
-) -> Callback<T> {
+/// The same first state: compared by address, as it is only read once (comparing two whole
+/// states would ship a deep comparison the page never needs).
+impl PartialEq for Props {
+    fn eq(&self, other: &Props) -> bool {
+        match (&self.initial, &other.initial) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
+/// A callback that turns what a child reports into an action.
+fn action<T: 'static>(dispatch: &UseReducerDispatcher<State>, to: fn(T) -> Action) -> Callback<T> {
     let dispatch = dispatch.clone();
-    use_callback((), move |value: T, (): &()| {
-        dispatch.dispatch(action(value));
-    })
+    Callback::from(move |value: T| dispatch.dispatch(to(value)))
+}
+
+/// What the children report, as actions. Made once (the reducer's dispatcher never changes),
+/// so children whose data did not change are not redrawn. Fields are named after the props
+/// they fill.
+#[allow(clippy::struct_field_names)]
+struct Handlers {
+    on_finished: Callback<Finished>,
+    on_edit: Callback<(Slot, Rc<str>)>,
+    on_file: Callback<(Slot, Result<FileRead, String>)>,
+    on_clear: Callback<Slot>,
+    on_taken_at: Callback<(Slot, String)>,
+    on_set: Callback<(Vec<String>, serde_json::Value)>,
+    on_reset: Callback<()>,
+    on_notice: Callback<String>,
+    on_search: Callback<String>,
+    on_toggle: Callback<Severity>,
+    on_select: Callback<Option<usize>>,
+    on_jump: Callback<(Slot, u32)>,
+}
+
+impl Handlers {
+    fn new(d: &UseReducerDispatcher<State>) -> Handlers {
+        Handlers {
+            on_finished: action(d, |f| Action::Finished {
+                outcome: f.outcome,
+                total_ms: f.total_ms,
+            }),
+            on_edit: action(d, |(slot, text)| Action::Edit(slot, text)),
+            on_file: action(d, |(slot, read)| match read {
+                Ok(FileRead {
+                    file,
+                    text,
+                    modified,
+                }) => Action::FileLoaded {
+                    slot,
+                    file,
+                    text,
+                    modified,
+                },
+                Err(message) => Action::FileFailed(slot, message),
+            }),
+            on_clear: action(d, Action::Clear),
+            on_taken_at: action(d, |(slot, text)| Action::SetTakenAt(slot, text)),
+            on_set: action(d, |(path, value)| Action::SetSetting(path, value)),
+            on_reset: action(d, |()| Action::ResetSettings),
+            on_notice: action(d, |notice| Action::Notice(Some(notice))),
+            on_search: action(d, Action::SetSearch),
+            on_toggle: action(d, Action::ToggleSeverity),
+            on_select: action(d, Action::Select),
+            on_jump: action(d, |(slot, line)| Action::JumpTo(slot, line)),
+        }
+    }
 }
 
 #[function_component(App)]
@@ -59,47 +117,11 @@ pub fn app(props: &Props) -> Html {
         }
     });
     let dispatch = state.dispatcher();
-    let on_finished = use_action(&dispatch, |f: Finished| Action::Finished {
-        outcome: f.outcome,
-        total_ms: f.total_ms,
-    });
-    let worker = use_worker(on_finished);
-
-    let on_edit = use_action(&dispatch, |(slot, text): (Slot, Rc<str>)| {
-        Action::Edit(slot, text)
-    });
-    let on_file = use_action(
-        &dispatch,
-        |(slot, read): (Slot, Result<FileRead, String>)| match read {
-            Ok(FileRead {
-                file,
-                text,
-                modified,
-            }) => Action::FileLoaded {
-                slot,
-                file,
-                text,
-                modified,
-            },
-            Err(message) => Action::FileFailed(slot, message),
-        },
-    );
-    let on_clear = use_action(&dispatch, Action::Clear);
-    let on_taken_at = use_action(&dispatch, |(slot, text): (Slot, String)| {
-        Action::SetTakenAt(slot, text)
-    });
-    let on_set = use_action(
-        &dispatch,
-        |(path, value): (Vec<String>, serde_json::Value)| Action::SetSetting(path, value),
-    );
-    let on_reset = use_action(&dispatch, |()| Action::ResetSettings);
-    let on_notice = use_action(&dispatch, |notice: String| Action::Notice(Some(notice)));
-    let on_search = use_action(&dispatch, Action::SetSearch);
-    let on_toggle = use_action(&dispatch, Action::ToggleSeverity);
-    let on_select = use_action(&dispatch, Action::Select);
-    let on_jump = use_action(&dispatch, |(slot, line): (Slot, u32)| {
-        Action::JumpTo(slot, line)
-    });
+    let h = {
+        let dispatch = dispatch.clone();
+        use_memo((), move |()| Handlers::new(&dispatch))
+    };
+    let worker = use_worker(h.on_finished.clone());
 
     let analyze = {
         let state = state.clone();
@@ -147,10 +169,10 @@ pub fn app(props: &Props) -> Html {
                 input={state.input(slot).clone()}
                 hint={hint}
                 jump={state.jump.filter(|j| j.slot == slot)}
-                on_edit={on_edit.clone()}
-                on_file={on_file.clone()}
-                on_clear={on_clear.clone()}
-                on_taken_at={on_taken_at.clone()}
+                on_edit={h.on_edit.clone()}
+                on_file={h.on_file.clone()}
+                on_clear={h.on_clear.clone()}
+                on_taken_at={h.on_taken_at.clone()}
             />
         }
     };
@@ -174,7 +196,7 @@ pub fn app(props: &Props) -> Html {
                     <summary>{"Later metrics dump (optional, for rates)"}</summary>
                     { panel(Slot::MetricsLater, LATER_HINT) }
                 </details>
-                <Settings config={state.config.clone()} on_set={on_set} on_reset={on_reset} on_notice={on_notice.clone()} />
+                <Settings config={state.config.clone()} on_set={h.on_set.clone()} on_reset={h.on_reset.clone()} on_notice={h.on_notice.clone()} />
                 <div class="actions">
                     <button id="analyze" class="primary" onclick={analyze.reform(|_: MouseEvent| ())} disabled={running}>{"Analyze"}</button>
                     <button id="sample" onclick={sample} disabled={running}>{"Try a sample"}</button>
@@ -195,11 +217,11 @@ pub fn app(props: &Props) -> Html {
                     search={state.search.clone()}
                     selected={state.selected}
                     large={Slot::ALL.into_iter().filter(|s| state.input(*s).is_large()).collect::<Vec<_>>()}
-                    on_search={on_search}
-                    on_toggle={on_toggle}
-                    on_select={on_select}
-                    on_jump={on_jump}
-                    on_notice={on_notice}
+                    on_search={h.on_search.clone()}
+                    on_toggle={h.on_toggle.clone()}
+                    on_select={h.on_select.clone()}
+                    on_jump={h.on_jump.clone()}
+                    on_notice={h.on_notice.clone()}
                 />
             } else {
                 <section class="empty" id="empty">
