@@ -5,6 +5,9 @@
 //! copied once, not JSON-escaped). Worker → page: `{kind: "ready"}` once it can take jobs,
 //! `{kind: "progress", id, stage}` before each step, then `{kind: "done", id, json, markdown,
 //! excerpts, workerMs}` or `{kind: "failed", id, message}`.
+//!
+//! [`Bridge`] only carries messages; which job runs, and when a worker is started, replaced or
+//! stopped, is decided by [`use_worker`](crate::worker_hook::use_worker).
 
 use crate::analysis::{Dump, Job, Outcome};
 use crate::model::JobSpec;
@@ -20,12 +23,20 @@ use yew::Callback;
 /// with `worker_main`.
 pub const WORKER_URL: &str = "./worker.js";
 
-/// A message from the worker, decoded.
+/// A message from the worker, decoded, or its death.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
     Ready,
-    Progress { id: u32, stage: String },
-    Finished { id: u32, outcome: Outcome },
+    Progress {
+        id: u32,
+        stage: String,
+    },
+    Finished {
+        id: u32,
+        outcome: Outcome,
+    },
+    /// The worker failed to load or trapped: it will answer nothing more, and says why.
+    Died(String),
 }
 
 fn set(object: &Object, key: &str, value: &JsValue) {
@@ -48,10 +59,10 @@ fn opt_f64(v: Option<f64>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_f64)
 }
 
-/// The job as the worker receives it.
-pub fn job_message(job: &JobSpec) -> JsValue {
+/// Job `id` as the worker receives it.
+pub fn job_message(id: u32, job: &JobSpec) -> JsValue {
     let o = Object::new();
-    set(&o, "id", &JsValue::from(job.id));
+    set(&o, "id", &JsValue::from(id));
     set(&o, "config", &JsValue::from_str(&job.config));
     if let Some((text, at)) = &job.metrics {
         set(&o, "metrics", &JsValue::from_str(text));
@@ -177,15 +188,15 @@ pub fn decode_event(data: &JsValue) -> Option<WorkerEvent> {
     }
 }
 
-/// The page's handle on one worker. Jobs sent before the worker is ready wait in `queue`
-/// (a wasm worker drops messages that arrive before its handler exists).
+/// The page's handle on one worker; dropping it terminates the worker. Jobs sent before the
+/// worker is ready wait in `queue` (a wasm worker drops messages that arrive before its
+/// handler exists).
 pub struct Bridge {
     worker: Worker,
     ready: bool,
     queue: Vec<JsValue>,
-    running: Option<u32>,
-    /// Why the worker died (it failed to load, or trapped), once it has.
-    failed: Option<String>,
+    /// Whether the worker died (it failed to load, or trapped).
+    dead: bool,
     // Kept alive for as long as the worker may call them.
     onmessage_closure: Option<Closure<dyn FnMut(MessageEvent)>>,
     onerror_closure: Option<Closure<dyn FnMut(web_sys::Event)>>,
@@ -195,7 +206,7 @@ impl std::fmt::Debug for Bridge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bridge")
             .field("ready", &self.ready)
-            .field("running", &self.running)
+            .field("dead", &self.dead)
             .finish_non_exhaustive()
     }
 }
@@ -210,7 +221,7 @@ fn js_error(e: &JsValue) -> String {
 }
 
 impl Bridge {
-    /// Starts a worker; its events go to `on_event`.
+    /// Starts a worker; its events (but `Ready`, which the bridge handles) go to `on_event`.
     pub fn spawn(on_event: Callback<WorkerEvent>) -> Result<Rc<RefCell<Bridge>>, String> {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
@@ -219,8 +230,7 @@ impl Bridge {
             worker: worker.clone(),
             ready: false,
             queue: Vec::new(),
-            running: None,
-            failed: None,
+            dead: false,
             onmessage_closure: None,
             onerror_closure: None,
         }));
@@ -246,18 +256,12 @@ impl Bridge {
                 Some(m) if !m.is_empty() => m,
                 _ => "its script could not be loaded".to_owned(),
             };
-            let message = format!("The analysis worker stopped: {message}");
-            let running = weak.upgrade().and_then(|b| {
-                let mut b = b.borrow_mut();
-                b.failed = Some(message.clone());
-                b.running.take()
-            });
-            if let Some(id) = running {
-                on_event.emit(WorkerEvent::Finished {
-                    id,
-                    outcome: Outcome::Failed(message),
-                });
+            if let Some(b) = weak.upgrade() {
+                b.borrow_mut().dead = true;
             }
+            on_event.emit(WorkerEvent::Died(format!(
+                "The analysis worker stopped: {message}"
+            )));
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -276,14 +280,9 @@ impl Bridge {
         }
     }
 
-    /// Hands `job` to the worker (or queues it until the worker is ready); refused when the
-    /// worker has died, so the page can start a new one.
-    pub fn send(&mut self, job: &JobSpec) -> Result<(), String> {
-        if let Some(failed) = &self.failed {
-            return Err(failed.clone());
-        }
-        let message = job_message(job);
-        self.running = Some(job.id);
+    /// Hands job `id` to the worker (or queues it until the worker is ready).
+    pub fn send(&mut self, id: u32, job: &JobSpec) -> Result<(), String> {
+        let message = job_message(id, job);
         if self.ready {
             self.worker.post_message(&message).map_err(|e| js_error(&e))
         } else {
@@ -292,13 +291,18 @@ impl Bridge {
         }
     }
 
-    /// Whether the worker has died; its jobs are refused.
+    /// Whether the worker has died; a new one must take its jobs.
     pub fn is_dead(&self) -> bool {
-        self.failed.is_some()
+        self.dead
     }
+}
 
-    /// Stops the worker at once, mid-analysis if need be (the only way to cancel wasm).
-    pub fn terminate(&self) {
+/// Stops the worker at once, mid-analysis if need be (the only way to cancel wasm), and
+/// detaches its handlers so no event arrives for a bridge that is gone.
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }

@@ -5,7 +5,8 @@
 //! - [`state`]: the one `State`/`Action` reducer (tested natively).
 //! - [`model`]: what the views show, computed from the state (tested natively).
 //! - [`analysis`]: the worker's job, a pure function (tested natively).
-//! - [`bridge`]: the page's end of the worker; [`worker`]: the worker's end.
+//! - [`worker_hook`]: `use_worker`, the one owner of the worker's life and the running job.
+//! - [`bridge`]: the page's end of the worker's messages; [`worker`]: the worker's end.
 //! - [`components`] and [`charts`]: one Yew function component per file.
 
 pub mod analysis;
@@ -16,3 +17,4 @@ pub mod model;
 pub mod sample;
 pub mod state;
 pub mod worker;
+pub mod worker_hook;

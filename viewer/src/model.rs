@@ -59,10 +59,9 @@ pub fn visible(state: &State, report: &Report) -> Vec<usize> {
 /// A metrics dump's text and when it was taken (Unix seconds).
 pub type DumpSpec = (Rc<str>, Option<f64>);
 
-/// One analysis, ready for the worker.
+/// One analysis, ready for the worker (which numbers it, see [`crate::worker_hook`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
-    pub id: u32,
     pub config: String,
     pub metrics: Option<DumpSpec>,
     pub metrics_later: Option<DumpSpec>,
@@ -132,7 +131,6 @@ pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
         (name, state.cluster.text.clone())
     });
     Ok(JobSpec {
-        id: state.next_id,
         config: serde_json::to_string(&config).map_err(|e| format!("Settings: {e}"))?,
         metrics,
         metrics_later,

@@ -1,5 +1,7 @@
 //! The page's state: one [`State`], changed only by [`Action`]s through [`State::apply`]
-//! (Yew's `Reducible` calls it). No browser needed, so it is tested natively.
+//! (Yew's `Reducible` calls it). No browser needed, so it is tested natively. The running
+//! job is not here: [`use_worker`](crate::worker_hook::use_worker) owns it, and reports its
+//! end as [`Action::Finished`].
 
 use crate::analysis::Outcome;
 use crate::sample;
@@ -87,18 +89,6 @@ pub struct Loaded {
     pub total_ms: f64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Status {
-    Idle,
-    Running {
-        id: u32,
-        stage: String,
-        started_ms: f64,
-    },
-    /// The inputs could not be analysed: what was wrong and where.
-    Failed(String),
-}
-
 /// A request to put the cursor on a line of an input (`seq` makes a repeated click count).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Jump {
@@ -119,9 +109,9 @@ pub struct State {
     pub search: String,
     /// Index into the report's findings.
     pub selected: Option<usize>,
-    pub status: Status,
+    /// Why the inputs could not be analysed: what was wrong and where.
+    pub error: Option<String>,
     pub loaded: Option<Rc<Loaded>>,
-    pub next_id: u32,
     pub jump: Option<Jump>,
     /// A short message for the user (copied, cancelled, ...), announced politely.
     pub notice: Option<String>,
@@ -159,9 +149,8 @@ impl Default for State {
             shown: [true; 3],
             search: String::new(),
             selected: None,
-            status: Status::Idle,
+            error: None,
             loaded: None,
-            next_id: 1,
             jump: None,
             notice: None,
         }
@@ -198,23 +187,18 @@ pub enum Action {
     ToggleSeverity(Severity),
     SetSearch(String),
     Select(Option<usize>),
-    /// The page handed job `id` to the worker at `at_ms`.
-    Started {
-        id: u32,
-        at_ms: f64,
-    },
-    Progress {
-        id: u32,
-        stage: String,
-    },
+    /// The page handed a job to the worker.
+    Started,
+    /// The running job ended, `total_ms` after it was handed over.
     Finished {
-        id: u32,
         outcome: Outcome,
-        at_ms: f64,
+        total_ms: f64,
     },
-    /// The inputs were refused before any analysis (bad time, bad settings, nothing given).
+    /// The inputs were refused before any analysis (bad time, bad settings, nothing given),
+    /// or no worker could take them.
     Invalid(String),
-    Cancel,
+    /// The running job was stopped.
+    Cancelled,
     JumpTo(Slot, u32),
     Notice(Option<String>),
 }
@@ -240,23 +224,8 @@ impl State {
         self.shown.get(severity_index(s)).copied().unwrap_or(true)
     }
 
-    pub fn is_running(&self) -> bool {
-        matches!(self.status, Status::Running { .. })
-    }
-
-    /// Job `id` ended: keep its report, or say why it failed. Results of older jobs are dropped.
-    fn finish(&mut self, id: u32, outcome: Outcome, at_ms: f64) {
-        let Status::Running {
-            id: running,
-            started_ms,
-            ..
-        } = self.status
-        else {
-            return;
-        };
-        if running != id {
-            return;
-        }
+    /// The job ended: keep its report, or say why it failed.
+    fn finish(&mut self, outcome: Outcome, total_ms: f64) {
         match outcome {
             Outcome::Done {
                 json,
@@ -265,7 +234,6 @@ impl State {
                 worker_ms,
             } => match serde_json::from_str::<Report>(&json) {
                 Ok(report) => {
-                    let total_ms = at_ms - started_ms;
                     self.notice = Some(format!(
                         "Analysis done in {}: {} findings",
                         cpguard_core::format::seconds(total_ms / 1000.0),
@@ -280,13 +248,12 @@ impl State {
                         total_ms,
                     }));
                     self.selected = None;
-                    self.status = Status::Idle;
                 }
                 Err(e) => {
-                    self.status = Status::Failed(format!("the worker's report is unreadable: {e}"));
+                    self.error = Some(format!("the worker's report is unreadable: {e}"));
                 }
             },
-            Outcome::Failed(message) => self.status = Status::Failed(message),
+            Outcome::Failed(message) => self.error = Some(message),
         }
     }
 
@@ -319,7 +286,7 @@ impl State {
                 self.input_mut(slot).file = Some(file);
             }
             Action::FileFailed(slot, message) => {
-                self.status = Status::Failed(format!("{}: {message}", slot.label()));
+                self.error = Some(format!("{}: {message}", slot.label()));
             }
             Action::Clear(slot) => *self.input_mut(slot) = Input::default(),
             Action::SetTakenAt(slot, text) => self.input_mut(slot).taken_at = text,
@@ -350,35 +317,13 @@ impl State {
             }
             Action::SetSearch(text) => self.search = text,
             Action::Select(i) => self.selected = i,
-            Action::Started { id, at_ms } => {
-                self.status = Status::Running {
-                    id,
-                    stage: "Starting the analysis".to_owned(),
-                    started_ms: at_ms,
-                };
-                self.next_id = id.wrapping_add(1);
+            Action::Started => {
+                self.error = None;
                 self.notice = None;
             }
-            Action::Progress { id, stage } => {
-                if let Status::Running {
-                    id: running,
-                    stage: current,
-                    ..
-                } = &mut self.status
-                {
-                    if *running == id {
-                        *current = stage;
-                    }
-                }
-            }
-            Action::Finished { id, outcome, at_ms } => self.finish(id, outcome, at_ms),
-            Action::Invalid(message) => self.status = Status::Failed(message),
-            Action::Cancel => {
-                if self.is_running() {
-                    self.status = Status::Idle;
-                    self.notice = Some("Analysis cancelled".to_owned());
-                }
-            }
+            Action::Finished { outcome, total_ms } => self.finish(outcome, total_ms),
+            Action::Invalid(message) => self.error = Some(message),
+            Action::Cancelled => self.notice = Some("Analysis cancelled".to_owned()),
             Action::JumpTo(slot, line) => {
                 let seq = self.jump.map_or(0, |j| j.seq.wrapping_add(1));
                 self.jump = Some(Jump { slot, line, seq });
@@ -424,54 +369,25 @@ impl Reducible for State {
 mod tests {
     use super::*;
 
-    fn running(id: u32) -> State {
-        State::default().apply(Action::Started { id, at_ms: 100.0 })
-    }
-
-    #[test]
-    fn progress_and_results_of_other_jobs_are_ignored() {
-        let s = running(2).apply(Action::Progress {
-            id: 1,
-            stage: "old".to_owned(),
-        });
-        assert_eq!(
-            s.status,
-            Status::Running {
-                id: 2,
-                stage: "Starting the analysis".to_owned(),
-                started_ms: 100.0
-            }
-        );
-        let s = s.apply(Action::Progress {
-            id: 2,
-            stage: "Parsing the metrics dump".to_owned(),
-        });
-        assert!(
-            matches!(&s.status, Status::Running { stage, .. } if stage == "Parsing the metrics dump")
-        );
-        let s = s.apply(Action::Finished {
-            id: 1,
-            outcome: Outcome::Failed("stale".to_owned()),
-            at_ms: 200.0,
-        });
-        assert!(s.is_running());
-        assert_eq!(s.next_id, 3);
+    fn finished(outcome: Outcome) -> State {
+        State::default()
+            .apply(Action::Started)
+            .apply(Action::Finished {
+                outcome,
+                total_ms: 250.0,
+            })
     }
 
     #[test]
     fn a_result_is_kept_with_its_time_and_a_failure_says_why() {
         let json = cpguard_core::render::json(&Report::default());
-        let s = running(1).apply(Action::Finished {
-            id: 1,
-            outcome: Outcome::Done {
-                json: json.clone(),
-                markdown: "# md".to_owned(),
-                excerpts: Vec::new(),
-                worker_ms: 40.0,
-            },
-            at_ms: 350.0,
+        let s = finished(Outcome::Done {
+            json: json.clone(),
+            markdown: "# md".to_owned(),
+            excerpts: Vec::new(),
+            worker_ms: 40.0,
         });
-        assert_eq!(s.status, Status::Idle);
+        assert_eq!(s.error, None);
         let loaded = s.loaded.clone().unwrap();
         assert_eq!(
             (&*loaded.json, loaded.total_ms, loaded.worker_ms),
@@ -481,45 +397,38 @@ mod tests {
             s.notice.as_deref(),
             Some("Analysis done in 250 ms: 0 findings")
         );
-        let s = s
-            .apply(Action::Started { id: 2, at_ms: 0.0 })
-            .apply(Action::Finished {
-                id: 2,
-                outcome: Outcome::Failed(
-                    "a later metrics dump needs the earlier one too".to_owned(),
-                ),
-                at_ms: 1.0,
-            });
+        let s = s.apply(Action::Started).apply(Action::Finished {
+            outcome: Outcome::Failed("a later metrics dump needs the earlier one too".to_owned()),
+            total_ms: 1.0,
+        });
         assert_eq!(
-            s.status,
-            Status::Failed("a later metrics dump needs the earlier one too".to_owned())
+            s.error.as_deref(),
+            Some("a later metrics dump needs the earlier one too")
         );
         // The earlier report stays on the page.
         assert_eq!(s.loaded, Some(loaded));
-        let s = running(3).apply(Action::Finished {
-            id: 3,
-            outcome: Outcome::Done {
-                json: "{".to_owned(),
-                markdown: String::new(),
-                excerpts: Vec::new(),
-                worker_ms: 0.0,
-            },
-            at_ms: 1.0,
+        // The next Analyze clears the error.
+        assert_eq!(s.apply(Action::Started).error, None);
+        let s = finished(Outcome::Done {
+            json: "{".to_owned(),
+            markdown: String::new(),
+            excerpts: Vec::new(),
+            worker_ms: 0.0,
         });
         assert!(
-            matches!(&s.status, Status::Failed(m) if m.starts_with("the worker's report is unreadable: EOF"))
+            matches!(&s.error, Some(m) if m.starts_with("the worker's report is unreadable: EOF"))
         );
     }
 
     #[test]
-    fn cancel_stops_only_a_running_job() {
-        let s = running(1).apply(Action::Cancel);
+    fn a_cancelled_job_says_so() {
+        let s = State::default()
+            .apply(Action::Started)
+            .apply(Action::Cancelled);
         assert_eq!(
-            (s.status.clone(), s.notice.as_deref()),
-            (Status::Idle, Some("Analysis cancelled"))
+            (s.error, s.notice.as_deref()),
+            (None, Some("Analysis cancelled"))
         );
-        let idle = State::default().apply(Action::Cancel);
-        assert_eq!(idle.notice, None);
     }
 
     #[test]

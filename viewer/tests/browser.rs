@@ -16,17 +16,15 @@ use cpguard_core::Severity;
 use cpguard_viewer::analysis::{self, Dump, Job};
 use cpguard_viewer::charts::etcd_gauge::EtcdGauge;
 use cpguard_viewer::charts::latency::VerbLatencyChart;
-use cpguard_viewer::components::app::App;
-use cpguard_viewer::components::details::Details;
-use cpguard_viewer::components::diagnostics::Diagnostics;
-use cpguard_viewer::components::findings::Findings;
+use cpguard_viewer::components::app::{self, App};
 use cpguard_viewer::model;
 use cpguard_viewer::sample;
-use cpguard_viewer::state::{Action, State};
+use cpguard_viewer::state::{Action, Slot, State};
+use gloo::storage::Storage;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
-use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -121,8 +119,9 @@ async fn unreadable_input_says_what_and_where() {
         .ends_with("Metrics: \"taken at\" \"last tuesday\" is not a time: use RFC 3339 (2026-11-27T12:00:00Z) or Unix seconds"));
 }
 
-fn analysed(metrics: &str, cluster: Option<&str>) -> State {
-    let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
+/// A page whose metrics were analysed with `config`, in the test (the worker needs dist/).
+fn analysed_with(config: &cpguard_core::Config, metrics: &str, cluster: Option<&str>) -> State {
+    let config = serde_json::to_string(config).unwrap();
     let job = Job {
         config: &config,
         metrics: Some(Dump {
@@ -134,62 +133,37 @@ fn analysed(metrics: &str, cluster: Option<&str>) -> State {
     };
     let outcome = analysis::run(&job, &mut |_| {});
     State::default()
-        .apply(Action::Edit(
-            cpguard_viewer::state::Slot::Metrics,
-            metrics.into(),
-        ))
-        .apply(Action::Started { id: 1, at_ms: 0.0 })
+        .apply(Action::Edit(Slot::Metrics, metrics.into()))
+        .apply(Action::Started)
         .apply(Action::Finished {
-            id: 1,
             outcome,
-            at_ms: 5.0,
+            total_ms: 5.0,
         })
 }
 
-#[derive(Properties, PartialEq)]
-struct HarnessProps {
-    metrics: AttrValue,
-    cluster: Option<AttrValue>,
+fn analysed(metrics: &str, cluster: Option<&str>) -> State {
+    analysed_with(&cpguard_core::Config::default(), metrics, cluster)
 }
 
-/// The report half of the page over a state analysed in the test.
-#[function_component(Harness)]
-fn harness(props: &HarnessProps) -> Html {
-    let metrics = props.metrics.to_string();
-    let cluster = props.cluster.as_ref().map(ToString::to_string);
-    let state = use_reducer(move || analysed(&metrics, cluster.as_deref()));
-    let loaded = state.loaded.clone().expect("the analysis finished");
-    let visible = model::visible(&state, &loaded.report);
-    let selected = state
-        .selected
-        .and_then(|i| loaded.report.findings.get(i).cloned());
-    html! {
-        <>
-            <Findings loaded={loaded.clone()} visible={visible} shown={state.shown} search={state.search.clone()}
-                selected={state.selected} dispatch={state.dispatcher()} />
-            if let Some(finding) = selected {
-                <Details finding={finding} dispatch={state.dispatcher()} />
-            }
-            <Diagnostics loaded={loaded} large={Vec::new()} dispatch={state.dispatcher()} />
-        </>
-    }
+/// The whole page, starting from `state`.
+fn render(state: State) -> Element {
+    let root = mount();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        app::Props {
+            initial: Some(Rc::new(state)),
+        },
+    )
+    .render();
+    root
 }
 
 #[wasm_bindgen_test]
 async fn findings_filter_and_open_with_the_keyboard() {
-    let root = mount();
-    yew::Renderer::<Harness>::with_root_and_props(
-        root.clone(),
-        HarnessProps {
-            metrics: sample::METRICS.into(),
-            cluster: Some(sample::CLUSTER.into()),
-        },
-    )
-    .render();
+    let state = analysed(sample::METRICS, Some(sample::CLUSTER));
+    let report = state.loaded.clone().unwrap();
+    let root = render(state);
     settle().await;
-    let report = analysed(sample::METRICS, Some(sample::CLUSTER))
-        .loaded
-        .unwrap();
     let all = report.report.findings.len() as u32;
     let critical = report
         .report
@@ -243,16 +217,8 @@ async fn findings_filter_and_open_with_the_keyboard() {
 
 #[wasm_bindgen_test]
 async fn pasted_markup_is_shown_as_text() {
-    let root = mount();
     let hostile = "<img src=x onerror=\"document.title='pwned'\"> 1\nup 1\n";
-    yew::Renderer::<Harness>::with_root_and_props(
-        root.clone(),
-        HarnessProps {
-            metrics: hostile.into(),
-            cluster: None,
-        },
-    )
-    .render();
+    let root = render(analysed(hostile, None));
     settle().await;
     let excerpt = find(&root, "#diagnostics .excerpt").text_content().unwrap();
     assert_eq!(excerpt, "<img src=x onerror=\"document.title='pwned'\"> 1");
@@ -318,4 +284,90 @@ async fn charts_draw_the_numbers() {
     assert_eq!(count(&root, "rect"), 5);
     assert_eq!(find(&root, "desc").text_content().unwrap(),
         "GET: p50 10 ms, p90 100 ms, p99 500 ms over 10 requests; LIST: p50 10 ms, p90 100 ms, p99 - over 10 requests");
+}
+
+fn titles(root: &Element, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .map(|i| nodes.get(i).unwrap().text_content().unwrap())
+        .collect()
+}
+
+/// Issue 11: the marks are the thresholds the findings were judged with, whatever the settings
+/// panel holds now (the page once drew the edited settings, and the defaults when those did not
+/// parse).
+#[wasm_bindgen_test]
+async fn charts_draw_the_reports_thresholds_not_the_settings_being_edited() {
+    let judged = cpguard_core::Config {
+        etcd_warn_ratio: 0.5,
+        etcd_critical_ratio: 0.8,
+        object_count_warn: 2000.0,
+        webhook_timeout_seconds: 2.0,
+        webhook_timeout_fraction: 0.1,
+        ..cpguard_core::Config::default()
+    };
+    let set = |key: &str, value: serde_json::Value| Action::SetSetting(vec![key.to_owned()], value);
+    let state = analysed_with(&judged, sample::METRICS, None)
+        .apply(set("objectCountWarn", serde_json::json!("lots")))
+        .apply(set("etcdWarnRatio", serde_json::json!(0.9)))
+        .apply(set("webhookTimeoutSeconds", serde_json::json!(30)));
+    let report = state.loaded.clone().unwrap().report.clone();
+    assert_eq!(report.config, judged);
+    let root = render(state);
+    settle().await;
+    assert_eq!(
+        find(&root, "#setting-objectCountWarn")
+            .unchecked_into::<HtmlInputElement>()
+            .value(),
+        "lots"
+    );
+    let findings = |check: &str| -> Vec<&cpguard_core::report::Finding> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.check == check)
+            .collect()
+    };
+
+    // etcd: 7.1 GB of 8 GiB (83 %) is critical from 80 %, not a warning as by default.
+    assert_eq!(
+        titles(&root, "#chart-etcd .tick title"),
+        ["warning from 50.00 %", "critical from 80.00 %"]
+    );
+    let etcd = findings("ETCD001");
+    assert_eq!(etcd.len(), 1);
+    assert_eq!(etcd[0].severity, Severity::Critical);
+    assert_eq!(
+        find(&root, "#chart-etcd .gauge-value")
+            .get_attribute("class")
+            .as_deref(),
+        Some("gauge-value gauge-critical")
+    );
+
+    // Objects: the line at 2,000, and the bars over it are OBJ001's findings (3, not 1).
+    assert!(find(&root, "#chart-objects figcaption")
+        .text_content()
+        .unwrap()
+        .contains("the 2,000 threshold"));
+    assert_eq!(
+        titles(&root, "#chart-objects .threshold title"),
+        ["OBJ001 above 2,000"]
+    );
+    let stored = findings("OBJ001")
+        .into_iter()
+        .filter(|f| f.message.contains("objects are stored"))
+        .count();
+    assert_eq!(stored, 3);
+    assert_eq!(count(&root, "#chart-objects .bar-over"), 3);
+
+    // Webhooks (no configuration given): the assumed 2 s timeout, ADM001 from 10 % of it,
+    // so both webhooks are findings, not only the slower one.
+    assert_eq!(
+        titles(&root, "#chart-webhooks .threshold title"),
+        ["timeout 2.00 s; ADM001 from 200 ms"; 2]
+    );
+    assert_eq!(findings("ADM001").len(), 2);
+    assert_eq!(count(&root, "#chart-webhooks .bar-over"), 2);
+    // The page saved the edited settings; the other tests start from none.
+    gloo::storage::LocalStorage::delete(cpguard_viewer::state::SETTINGS_KEY);
 }

@@ -1,4 +1,5 @@
-//! etcd's database size against its quota, as a half-circle gauge.
+//! etcd's database size against its quota, as a half-circle gauge, with ETCD001's two
+//! thresholds as ticks.
 
 use super::at;
 use cpguard_core::format;
@@ -9,6 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub etcd: EtcdSize,
+    /// ETCD001's thresholds (shares of the quota) the report was judged with.
     pub warn: f64,
     pub critical: f64,
 }
@@ -57,10 +59,14 @@ pub fn etcd_gauge(props: &Props) -> Html {
         format::bytes(e.quota_bytes),
         format::percent(share)
     );
-    let tick = |s: f64| {
+    let tick = |s: f64, level: &str| {
         let (x0, y0) = point(s, 70.0);
         let (x1, y1) = point(s, 100.0);
-        html! { <line class="tick" x1={at(x0)} y1={at(y0)} x2={at(x1)} y2={at(y1)} /> }
+        html! {
+            <line class="tick" x1={at(x0)} y1={at(y0)} x2={at(x1)} y2={at(y1)}>
+                <title>{format!("{level} from {}", format::percent(s))}</title>
+            </line>
+        }
     };
     html! {
         <figure class="chart" id="chart-etcd">
@@ -72,8 +78,8 @@ pub fn etcd_gauge(props: &Props) -> Html {
                 if share > 0.0 {
                     <path class={format!("gauge-value gauge-{level}")} d={arc(0.0, share.min(1.0), 85.0)} />
                 }
-                { tick(props.warn) }
-                { tick(props.critical) }
+                { tick(props.warn, "warning") }
+                { tick(props.critical, "critical") }
                 <text x="120" y="100" class="gauge-number" text-anchor="middle">{format::percent(share)}</text>
                 <text x="120" y="130" class="gauge-caption" text-anchor="middle">{format!("{} of {}", format::bytes(e.db_size_bytes), format::bytes(e.quota_bytes))}</text>
             </svg>

@@ -9,6 +9,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub objects: Vec<ObjectCount>,
+    /// OBJ001's threshold the report was judged with.
     pub warn: f64,
 }
 
@@ -45,7 +46,9 @@ pub fn object_counts(props: &Props) -> Html {
                         </g>
                     }
                 }) }
-                <line class="threshold" x1={at(x(props.warn))} x2={at(x(props.warn))} y1="4" y2={at(height - 4.0)} />
+                <line class="threshold" x1={at(x(props.warn))} x2={at(x(props.warn))} y1="4" y2={at(height - 4.0)}>
+                    <title>{format!("OBJ001 above {}", format::count(props.warn))}</title>
+                </line>
             </svg>
         </figure>
     }

@@ -10,6 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub webhooks: Vec<WebhookLatency>,
+    /// The timeout ADM001 assumed where the configuration is unknown, as the report was judged.
     pub default_timeout: f64,
     /// ADM001's share of the timeout: bars at or above it are drawn as findings.
     pub fraction: f64,
@@ -61,7 +62,9 @@ pub fn webhook_latency(props: &Props) -> Html {
                                 {clip(&w.name, 28)}<title>{format!("{} ({})", w.name, w.kind)}</title>
                             </text>
                             <rect class={if near { "bar bar-over" } else { "bar" }} x={at(LABEL)} y={at(y)} width={at((x(p99) - LABEL).max(1.0))} height="13" />
-                            <line class="threshold" x1={at(x(t))} x2={at(x(t))} y1={at(y - 2.0)} y2={at(y + 15.0)} />
+                            <line class="threshold" x1={at(x(t))} x2={at(x(t))} y1={at(y - 2.0)} y2={at(y + 15.0)}>
+                                <title>{format!("timeout {}; ADM001 from {}", format::seconds(t), format::seconds(props.fraction * t))}</title>
+                            </line>
                             <text x={at(WIDTH - VALUE + 6.0)} y={at(y + 11.0)} class="value">{w.p99.map_or_else(|| "-".to_owned(), format::seconds)}</text>
                         </g>
                     }

@@ -1,25 +1,16 @@
-//! The page: inputs on top, then progress or errors, then the report.
+//! The page: inputs on top, then progress or errors, then the report. The one component
+//! that holds the state: it gives its children data and `on_*` callbacks, and runs the
+//! analysis through [`use_worker`].
 
-use super::coverage::Coverage;
-use super::details::Details;
-use super::diagnostics::Diagnostics;
-use super::export::Export;
-use super::findings::Findings;
-use super::input_panel::InputPanel;
+use super::input_panel::{FileRead, InputPanel};
 use super::progress::Progress;
+use super::report::ReportView;
 use super::settings::Settings;
-use super::summary::Summary;
-use super::unusable::Unusable;
-use crate::bridge::{Bridge, WorkerEvent};
-use crate::charts::etcd_gauge::EtcdGauge;
-use crate::charts::latency::VerbLatencyChart;
-use crate::charts::objects::ObjectCounts;
-use crate::charts::skew::VersionSkew;
-use crate::charts::webhooks::WebhookLatencyChart;
 use crate::model;
-use crate::state::{Action, Slot, State, Status, SETTINGS_KEY};
+use crate::state::{Action, Slot, State, SETTINGS_KEY};
+use crate::worker_hook::{use_worker, Finished};
+use cpguard_core::Severity;
 use gloo::storage::{LocalStorage, Storage};
-use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -28,11 +19,95 @@ const CLUSTER_HINT: &str = "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,
 const LATER_HINT: &str =
     "the same command a few minutes later: findings then cover the window between the two, with rates";
 
+#[derive(Properties, Default)]
+pub struct Props {
+    /// The page's first state (the browser tests start from one); by default a fresh page
+    /// with the settings saved in this browser.
+    #[prop_or_default]
+    pub initial: Option<Rc<State>>,
+}
+
+/// The same first state: compared by address, as it is only read once (comparing two whole
+/// states would ship a deep comparison the page never needs).
+impl PartialEq for Props {
+    fn eq(&self, other: &Props) -> bool {
+        match (&self.initial, &other.initial) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
+/// A callback that turns what a child reports into an action.
+fn action<T: 'static>(dispatch: &UseReducerDispatcher<State>, to: fn(T) -> Action) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |value: T| dispatch.dispatch(to(value)))
+}
+
+/// What the children report, as actions. Made once (the reducer's dispatcher never changes),
+/// so children whose data did not change are not redrawn. Fields are named after the props
+/// they fill.
+#[allow(clippy::struct_field_names)]
+struct Handlers {
+    on_finished: Callback<Finished>,
+    on_edit: Callback<(Slot, Rc<str>)>,
+    on_file: Callback<(Slot, Result<FileRead, String>)>,
+    on_clear: Callback<Slot>,
+    on_taken_at: Callback<(Slot, String)>,
+    on_set: Callback<(Vec<String>, serde_json::Value)>,
+    on_reset: Callback<()>,
+    on_notice: Callback<String>,
+    on_search: Callback<String>,
+    on_toggle: Callback<Severity>,
+    on_select: Callback<Option<usize>>,
+    on_jump: Callback<(Slot, u32)>,
+}
+
+impl Handlers {
+    fn new(d: &UseReducerDispatcher<State>) -> Handlers {
+        Handlers {
+            on_finished: action(d, |f| Action::Finished {
+                outcome: f.outcome,
+                total_ms: f.total_ms,
+            }),
+            on_edit: action(d, |(slot, text)| Action::Edit(slot, text)),
+            on_file: action(d, |(slot, read)| match read {
+                Ok(FileRead {
+                    file,
+                    text,
+                    modified,
+                }) => Action::FileLoaded {
+                    slot,
+                    file,
+                    text,
+                    modified,
+                },
+                Err(message) => Action::FileFailed(slot, message),
+            }),
+            on_clear: action(d, Action::Clear),
+            on_taken_at: action(d, |(slot, text)| Action::SetTakenAt(slot, text)),
+            on_set: action(d, |(path, value)| Action::SetSetting(path, value)),
+            on_reset: action(d, |()| Action::ResetSettings),
+            on_notice: action(d, |notice| Action::Notice(Some(notice))),
+            on_search: action(d, Action::SetSearch),
+            on_toggle: action(d, Action::ToggleSeverity),
+            on_select: action(d, Action::Select),
+            on_jump: action(d, |(slot, line)| Action::JumpTo(slot, line)),
+        }
+    }
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(|| {
-        State::with_saved_settings(LocalStorage::get::<serde_json::Value>(SETTINGS_KEY).ok())
-    });
+pub fn app(props: &Props) -> Html {
+    let state = {
+        let initial = props.initial.clone();
+        use_reducer(move || match initial {
+            Some(state) => Rc::unwrap_or_clone(state),
+            None => State::with_saved_settings(
+                LocalStorage::get::<serde_json::Value>(SETTINGS_KEY).ok(),
+            ),
+        })
+    };
     // Settings are remembered in this browser (defaults are not stored).
     use_effect_with(state.config.clone(), |config| {
         if *config == crate::state::default_config() {
@@ -41,106 +116,52 @@ pub fn app() -> Html {
             let _ = LocalStorage::set(SETTINGS_KEY, config);
         }
     });
-    let bridge: Rc<RefCell<Option<Rc<RefCell<Bridge>>>>> = use_mut_ref(|| None);
-
-    let on_event = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |event: WorkerEvent| match event {
-            WorkerEvent::Ready => {}
-            WorkerEvent::Progress { id, stage } => {
-                dispatch.dispatch(Action::Progress { id, stage });
-            }
-            WorkerEvent::Finished { id, outcome } => dispatch.dispatch(Action::Finished {
-                id,
-                outcome,
-                at_ms: super::now_ms(),
-            }),
-        })
+    let dispatch = state.dispatcher();
+    let h = {
+        let dispatch = dispatch.clone();
+        use_memo((), move |()| Handlers::new(&dispatch))
     };
-
-    // Start the worker once the page has rendered, so it has compiled the wasm by the first Analyze.
-    {
-        let bridge = bridge.clone();
-        let on_event = on_event.clone();
-        use_effect_with((), move |()| {
-            // A moment after the first paint, not during it.
-            let start = gloo::timers::callback::Timeout::new(200, move || {
-                if bridge.borrow().is_none() {
-                    *bridge.borrow_mut() = Bridge::spawn(on_event).ok();
-                }
-            });
-            move || drop(start)
-        });
-    }
+    let worker = use_worker(h.on_finished.clone());
 
     let analyze = {
         let state = state.clone();
-        let bridge = bridge.clone();
-        Callback::from(move |_: MouseEvent| {
+        let worker = worker.clone();
+        Callback::from(move |()| {
             let now_s = js_sys::Date::now() / 1000.0;
-            let job = match model::job(&state, now_s) {
-                Ok(job) => job,
-                Err(message) => return state.dispatch(Action::Invalid(message)),
-            };
-            // One job at a time: a new one replaces (terminates) a running one.
-            if state.is_running() {
-                if let Some(old) = bridge.borrow_mut().take() {
-                    old.borrow().terminate();
+            match model::job(&state, now_s) {
+                Ok(job) => {
+                    state.dispatch(Action::Started);
+                    if let Err(message) = worker.run(&job) {
+                        state.dispatch(Action::Invalid(message));
+                    }
                 }
-            }
-            // A worker that died (failed to load, or trapped) is replaced by a fresh one.
-            let existing = bridge.borrow().clone().filter(|b| !b.borrow().is_dead());
-            let handle = match existing {
-                Some(b) => b,
-                None => match Bridge::spawn(on_event.clone()) {
-                    Ok(b) => {
-                        *bridge.borrow_mut() = Some(b.clone());
-                        b
-                    }
-                    Err(e) => {
-                        return state.dispatch(Action::Invalid(format!(
-                            "Could not start the analysis worker: {e}"
-                        )))
-                    }
-                },
-            };
-            state.dispatch(Action::Started {
-                id: job.id,
-                at_ms: super::now_ms(),
-            });
-            let sent = handle.borrow_mut().send(&job);
-            if let Err(e) = sent {
-                state.dispatch(Action::Invalid(format!(
-                    "Could not send the inputs to the worker: {e}"
-                )));
+                Err(message) => state.dispatch(Action::Invalid(message)),
             }
         })
     };
 
     let cancel = {
-        let state = state.clone();
-        let bridge = bridge.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(old) = bridge.borrow_mut().take() {
-                old.borrow().terminate();
+        let dispatch = dispatch.clone();
+        let worker = worker.clone();
+        Callback::from(move |()| {
+            if worker.cancel() {
+                dispatch.dispatch(Action::Cancelled);
             }
-            state.dispatch(Action::Cancel);
         })
     };
 
     let sample = {
-        let dispatch = state.dispatcher();
+        let dispatch = dispatch.clone();
         let analyze = analyze.clone();
-        Callback::from(move |e: MouseEvent| {
+        Callback::from(move |_: MouseEvent| {
             dispatch.dispatch(Action::LoadSample);
             // Analyse what was just loaded: the reducer has applied it by the next tick.
             let analyze = analyze.clone();
-            gloo::timers::callback::Timeout::new(0, move || analyze.emit(e)).forget();
+            gloo::timers::callback::Timeout::new(0, move || analyze.emit(())).forget();
         })
     };
 
-    let dispatch = state.dispatcher();
-    let running = state.is_running();
+    let running = worker.running().is_some();
     let panel = |slot: Slot, hint: &'static str| {
         html! {
             <InputPanel
@@ -148,7 +169,10 @@ pub fn app() -> Html {
                 input={state.input(slot).clone()}
                 hint={hint}
                 jump={state.jump.filter(|j| j.slot == slot)}
-                dispatch={dispatch.clone()}
+                on_edit={h.on_edit.clone()}
+                on_file={h.on_file.clone()}
+                on_clear={h.on_clear.clone()}
+                on_taken_at={h.on_taken_at.clone()}
             />
         }
     };
@@ -172,91 +196,43 @@ pub fn app() -> Html {
                     <summary>{"Later metrics dump (optional, for rates)"}</summary>
                     { panel(Slot::MetricsLater, LATER_HINT) }
                 </details>
-                <Settings config={state.config.clone()} dispatch={dispatch.clone()} />
+                <Settings config={state.config.clone()} on_set={h.on_set.clone()} on_reset={h.on_reset.clone()} on_notice={h.on_notice.clone()} />
                 <div class="actions">
-                    <button id="analyze" class="primary" onclick={analyze} disabled={running}>{"Analyze"}</button>
+                    <button id="analyze" class="primary" onclick={analyze.reform(|_: MouseEvent| ())} disabled={running}>{"Analyze"}</button>
                     <button id="sample" onclick={sample} disabled={running}>{"Try a sample"}</button>
                 </div>
             </section>
-            {
-                match &state.status {
-                    Status::Running { stage, started_ms, .. } => html! {
-                        <Progress stage={stage.clone()} started_ms={*started_ms} oncancel={cancel} />
-                    },
-                    Status::Failed(message) => html! {
-                        <div class="error" role="alert" id="error">
-                            <strong>{"Could not analyse the inputs. "}</strong>{message.clone()}
-                        </div>
-                    },
-                    Status::Idle => html! {},
-                }
+            if let Some(job) = worker.running() {
+                <Progress stage={job.stage.clone()} started_ms={job.started_ms} on_cancel={cancel} />
+            } else if let Some(message) = &state.error {
+                <div class="error" role="alert" id="error">
+                    <strong>{"Could not analyse the inputs. "}</strong>{message.clone()}
+                </div>
             }
-            { report_view(&state) }
+            if let Some(loaded) = &state.loaded {
+                <ReportView
+                    loaded={loaded.clone()}
+                    visible={model::visible(&state, &loaded.report)}
+                    shown={state.shown}
+                    search={state.search.clone()}
+                    selected={state.selected}
+                    large={Slot::ALL.into_iter().filter(|s| state.input(*s).is_large()).collect::<Vec<_>>()}
+                    on_search={h.on_search.clone()}
+                    on_toggle={h.on_toggle.clone()}
+                    on_select={h.on_select.clone()}
+                    on_jump={h.on_jump.clone()}
+                    on_notice={h.on_notice.clone()}
+                />
+            } else {
+                <section class="empty" id="empty">
+                    <h2>{"No report yet"}</h2>
+                    <p>{"Paste a metrics dump or a cluster export above (or drop a file on its box), then choose Analyze. No cluster at hand? Try a sample."}</p>
+                </section>
+            }
         </main>
         <div class="notice" role="status" aria-live="polite" id="notice">
             { state.notice.clone().unwrap_or_default() }
         </div>
         </>
-    }
-}
-
-fn report_view(state: &UseReducerHandle<State>) -> Html {
-    let Some(loaded) = state.loaded.clone() else {
-        return html! {
-            <section class="empty" id="empty">
-                <h2>{"No report yet"}</h2>
-                <p>{"Paste a metrics dump or a cluster export above (or drop a file on its box), then choose Analyze. No cluster at hand? Try a sample."}</p>
-            </section>
-        };
-    };
-    let report = &loaded.report;
-    let dispatch = state.dispatcher();
-    let visible = model::visible(state, report);
-    let selected = state.selected.and_then(|i| report.findings.get(i).cloned());
-    let config: cpguard_core::Config =
-        serde_json::from_value(state.config.clone()).unwrap_or_default();
-    html! {
-        <section class="report" aria-labelledby="report-title" id="report">
-            <h2 id="report-title">{"Report"}</h2>
-            <Unusable loaded={loaded.clone()} />
-            <Summary loaded={loaded.clone()} />
-            <Export loaded={loaded.clone()} dispatch={dispatch.clone()} />
-            <Coverage loaded={loaded.clone()} />
-            <div class="charts">
-                if let Some(m) = &report.metrics {
-                    if let Some(etcd) = &m.etcd {
-                        <EtcdGauge etcd={etcd.clone()} warn={config.etcd_warn_ratio} critical={config.etcd_critical_ratio} />
-                    }
-                    if !m.requests_by_verb.is_empty() {
-                        <VerbLatencyChart verbs={m.requests_by_verb.clone()} />
-                    }
-                    if !m.objects.is_empty() {
-                        <ObjectCounts objects={m.objects.clone()} warn={config.object_count_warn} />
-                    }
-                    if !m.webhooks.is_empty() {
-                        <WebhookLatencyChart webhooks={m.webhooks.clone()} default_timeout={config.webhook_timeout_seconds} fraction={config.webhook_timeout_fraction} />
-                    }
-                }
-                if let Some(c) = &report.cluster {
-                    if !c.nodes_by_kubelet_version.is_empty() {
-                        <VersionSkew cluster={c.clone()} />
-                    }
-                }
-            </div>
-            <div class="findings-area">
-                <Findings
-                    loaded={loaded.clone()}
-                    visible={visible}
-                    shown={state.shown}
-                    search={state.search.clone()}
-                    selected={state.selected}
-                    dispatch={dispatch.clone()}
-                />
-                if let Some(finding) = selected {
-                    <Details finding={finding} dispatch={dispatch.clone()} />
-                }
-            </div>
-            <Diagnostics loaded={loaded.clone()} large={Slot::ALL.iter().filter(|s| state.input(**s).is_large()).copied().collect::<Vec<_>>()} dispatch={dispatch} />
-        </section>
     }
 }

@@ -1,14 +1,13 @@
 //! One finding in full: message, evidence, remediation and the guide.
 
 use super::severity_class;
-use crate::state::{Action, State};
 use cpguard_core::report::{Evidence, Finding};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub finding: Finding,
-    pub dispatch: UseReducerDispatcher<State>,
+    pub on_close: Callback<()>,
 }
 
 fn evidence(e: &Evidence) -> Html {
@@ -23,10 +22,7 @@ fn evidence(e: &Evidence) -> Html {
 #[function_component(Details)]
 pub fn details(props: &Props) -> Html {
     let f = &props.finding;
-    let close = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(None)))
-    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <aside class="details" id="details" aria-labelledby="details-title">
             <div class="details-head">

@@ -1,6 +1,6 @@
 //! Lines of input that could not be read, each a button that puts the cursor on its line.
 
-use crate::state::{Action, Loaded, Slot, State};
+use crate::state::{Loaded, Slot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -9,7 +9,8 @@ pub struct Props {
     pub loaded: Rc<Loaded>,
     /// Inputs shown as a file card, not a text area: their lines cannot be jumped to.
     pub large: Vec<Slot>,
-    pub dispatch: UseReducerDispatcher<State>,
+    /// Put the cursor on this line of this input.
+    pub on_jump: Callback<(Slot, u32)>,
 }
 
 /// The page lists this many; the exports have all of them.
@@ -42,9 +43,8 @@ pub fn diagnostics(props: &Props) -> Html {
                 <li>
                     if let (true, Some(slot)) = (jumpable, slot) {
                         <button class="link" onclick={
-                            let dispatch = props.dispatch.clone();
                             let line = d.line;
-                            Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::JumpTo(slot, line)))
+                            props.on_jump.reform(move |_: MouseEvent| (slot, line))
                         }>{label}</button>
                     } else {
                         <span>{label}</span>

@@ -1,7 +1,7 @@
 //! Export: the report as JSON (DESIGN.md's contract, the CLI's bytes) or Markdown, as a file
 //! or to the clipboard.
 
-use crate::state::{Action, Loaded, State};
+use crate::state::Loaded;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -9,7 +9,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub loaded: Rc<Loaded>,
-    pub dispatch: UseReducerDispatcher<State>,
+    /// What happened (saved, copied, or why not).
+    pub on_notice: Callback<String>,
 }
 
 /// Saves `text` as a file called `name` (a Blob URL clicked through a link).
@@ -36,19 +37,19 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
 #[function_component(Export)]
 pub fn export(props: &Props) -> Html {
     let save = |name: &'static str, mime: &'static str, text: Rc<str>| {
-        let dispatch = props.dispatch.clone();
+        let on_notice = props.on_notice.clone();
         Callback::from(move |_: MouseEvent| {
             let notice = match download(name, mime, &text) {
                 Ok(()) => format!("Saved {name}"),
                 Err(e) => format!("Could not save {name}: {e}"),
             };
-            dispatch.dispatch(Action::Notice(Some(notice)));
+            on_notice.emit(notice);
         })
     };
     let copy = |what: &'static str, text: Rc<str>| {
-        let dispatch = props.dispatch.clone();
+        let on_notice = props.on_notice.clone();
         Callback::from(move |_: MouseEvent| {
-            let dispatch = dispatch.clone();
+            let on_notice = on_notice.clone();
             let text = text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let clipboard = gloo::utils::window().navigator().clipboard();
@@ -59,7 +60,7 @@ pub fn export(props: &Props) -> Html {
                             "Could not copy the {what}: the browser refused clipboard access"
                         ),
                     };
-                dispatch.dispatch(Action::Notice(Some(notice)));
+                on_notice.emit(notice);
             });
         })
     };

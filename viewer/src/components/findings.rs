@@ -3,7 +3,7 @@
 
 use super::severity_class;
 use crate::model;
-use crate::state::{Action, Loaded, State};
+use crate::state::Loaded;
 use cpguard_core::Severity;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -17,7 +17,11 @@ pub struct Props {
     pub shown: [bool; 3],
     pub search: String,
     pub selected: Option<usize>,
-    pub dispatch: UseReducerDispatcher<State>,
+    pub on_search: Callback<String>,
+    /// Show or hide a severity.
+    pub on_toggle: Callback<Severity>,
+    /// Open a finding's details (its index in the report).
+    pub on_select: Callback<usize>,
 }
 
 #[function_component(Findings)]
@@ -28,20 +32,18 @@ pub fn findings(props: &Props) -> Html {
         return html! {};
     }
     let on_search = {
-        let dispatch = props.dispatch.clone();
+        let on_search = props.on_search.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
             {
-                dispatch.dispatch(Action::SetSearch(input.value()));
+                on_search.emit(input.value());
             }
         })
     };
     let toggle = |s: Severity, on: bool| {
-        let dispatch = props.dispatch.clone();
-        let onclick =
-            Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ToggleSeverity(s)));
+        let onclick = props.on_toggle.reform(move |_: MouseEvent| s);
         html! {
             <button class={classes!("toggle", severity_class(s))} aria-pressed={on.to_string()} onclick={onclick} id={format!("filter-{}", s.as_str())}>
                 {s.as_str()}
@@ -53,16 +55,13 @@ pub fn findings(props: &Props) -> Html {
         .iter()
         .filter_map(|i| report.findings.get(*i).map(|f| (*i, f)))
         .map(|(i, f)| {
-            let select = {
-                let dispatch = props.dispatch.clone();
-                Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(Some(i))))
-            };
+            let select = props.on_select.reform(move |_: MouseEvent| i);
             let key = {
-                let dispatch = props.dispatch.clone();
+                let on_select = props.on_select.clone();
                 Callback::from(move |e: KeyboardEvent| {
                     if e.key() == "Enter" || e.key() == " " {
                         e.prevent_default();
-                        dispatch.dispatch(Action::Select(Some(i)));
+                        on_select.emit(i);
                     }
                 })
             };

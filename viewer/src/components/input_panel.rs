@@ -2,7 +2,7 @@
 //! the command that produces it.
 
 use crate::model::line_range_utf16;
-use crate::state::{Action, FileInfo, Input, Jump, Slot, State};
+use crate::state::{FileInfo, Input, Jump, Slot};
 use gloo::file::callbacks::FileReader;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -15,28 +15,46 @@ pub struct Props {
     pub input: Input,
     pub hint: AttrValue,
     pub jump: Option<Jump>,
-    pub dispatch: UseReducerDispatcher<State>,
+    /// Typed or pasted into the text area.
+    pub on_edit: Callback<(Slot, Rc<str>)>,
+    /// A file was picked or dropped: what was read, or why it could not be.
+    pub on_file: Callback<(Slot, Result<FileRead, String>)>,
+    pub on_clear: Callback<Slot>,
+    /// The "taken at" field was edited.
+    pub on_taken_at: Callback<(Slot, String)>,
+}
+
+/// A file read into an input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileRead {
+    pub file: FileInfo,
+    pub text: Rc<str>,
+    /// Its last-modified time, in Unix seconds.
+    pub modified: Option<f64>,
 }
 
 /// Pixels per text-area line (the CSS sets `line-height: 18px` on `.input textarea`).
 const LINE_PX: f64 = 18.0;
 
-fn read_file(slot: Slot, file: web_sys::File, dispatch: UseReducerDispatcher<State>) -> FileReader {
+fn read_file(
+    slot: Slot,
+    file: web_sys::File,
+    on_file: Callback<(Slot, Result<FileRead, String>)>,
+) -> FileReader {
     let name = file.name();
     let modified = file.last_modified() / 1000.0;
     let file = gloo::file::File::from(file);
     let bytes = usize::try_from(file.size()).unwrap_or(usize::MAX);
-    gloo::file::callbacks::read_as_text(&file, move |result| match result {
-        Ok(text) => dispatch.dispatch(Action::FileLoaded {
-            slot,
-            file: FileInfo { name, bytes },
-            text: Rc::from(text),
-            modified: Some(modified),
-        }),
-        Err(e) => dispatch.dispatch(Action::FileFailed(
-            slot,
-            format!("could not read {name}: {e}"),
-        )),
+    gloo::file::callbacks::read_as_text(&file, move |result| {
+        let read = match result {
+            Ok(text) => Ok(FileRead {
+                file: FileInfo { name, bytes },
+                text: Rc::from(text),
+                modified: Some(modified),
+            }),
+            Err(e) => Err(format!("could not read {name}: {e}")),
+        };
+        on_file.emit((slot, read));
     })
 }
 
@@ -66,7 +84,7 @@ pub fn input_panel(props: &Props) -> Html {
     }
 
     let on_pick = {
-        let dispatch = props.dispatch.clone();
+        let on_file = props.on_file.clone();
         let reader = reader.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e
@@ -76,13 +94,13 @@ pub fn input_panel(props: &Props) -> Html {
                 return;
             };
             if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                *reader.borrow_mut() = Some(read_file(slot, file, dispatch.clone()));
+                *reader.borrow_mut() = Some(read_file(slot, file, on_file.clone()));
             }
             input.set_value("");
         })
     };
     let on_drop = {
-        let dispatch = props.dispatch.clone();
+        let on_file = props.on_file.clone();
         let reader = reader.clone();
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
@@ -93,7 +111,7 @@ pub fn input_panel(props: &Props) -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0))
             {
-                *reader.borrow_mut() = Some(read_file(slot, file, dispatch.clone()));
+                *reader.borrow_mut() = Some(read_file(slot, file, on_file.clone()));
             }
         })
     };
@@ -111,28 +129,25 @@ pub fn input_panel(props: &Props) -> Html {
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
     let on_input = {
-        let dispatch = props.dispatch.clone();
+        let on_edit = props.on_edit.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(area) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
             {
-                dispatch.dispatch(Action::Edit(slot, Rc::from(area.value())));
+                on_edit.emit((slot, Rc::from(area.value())));
             }
         })
     };
-    let on_clear = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Clear(slot)))
-    };
+    let on_clear = props.on_clear.reform(move |_: MouseEvent| slot);
     let on_taken_at = {
-        let dispatch = props.dispatch.clone();
+        let on_taken_at = props.on_taken_at.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
             {
-                dispatch.dispatch(Action::SetTakenAt(slot, input.value()));
+                on_taken_at.emit((slot, input.value()));
             }
         })
     };

@@ -1,5 +1,6 @@
-//! The page's components, one per file. Each takes what it shows as properties and sends
-//! [`Action`](crate::state::Action)s through the reducer's dispatcher.
+//! The page's components, one per file, as in Yew's todomvc: each takes what it shows as
+//! properties and says what the user did through `on_<verb>` callbacks; only [`app::App`]
+//! holds the state and turns those into [`Action`](crate::state::Action)s.
 
 pub mod app;
 pub mod coverage;
@@ -9,6 +10,7 @@ pub mod export;
 pub mod findings;
 pub mod input_panel;
 pub mod progress;
+pub mod report;
 pub mod settings;
 pub mod summary;
 pub mod unusable;

@@ -6,7 +6,7 @@ use yew::prelude::*;
 pub struct Props {
     pub stage: String,
     pub started_ms: f64,
-    pub oncancel: Callback<MouseEvent>,
+    pub on_cancel: Callback<()>,
 }
 
 #[function_component(Progress)]
@@ -24,7 +24,7 @@ pub fn progress(props: &Props) -> Html {
         <div class="progress" id="progress" role="status" aria-live="polite">
             <progress aria-label="Analysis in progress"></progress>
             <span class="stage">{format!("{}… {elapsed:.1} s", props.stage)}</span>
-            <button id="cancel" onclick={props.oncancel.clone()}>{"Cancel"}</button>
+            <button id="cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>{"Cancel"}</button>
         </div>
     }
 }

@@ -1,7 +1,6 @@
 //! The settings panel: every threshold and both policies' settings, as `cpguard analyze
 //! --config` reads them, each with its help line from the core.
 
-use crate::state::{Action, State};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -10,7 +9,11 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub config: Value,
-    pub dispatch: UseReducerDispatcher<State>,
+    /// A setting changed: its key path (`["webhookSettings", "maxTimeoutSeconds"]`) and value.
+    pub on_set: Callback<(Vec<String>, Value)>,
+    pub on_reset: Callback<()>,
+    /// Something to tell the user (a manifest saved, or why it could not be).
+    pub on_notice: Callback<String>,
 }
 
 /// What a field's text becomes: a number (empty: null, "unset"), a list (comma-separated)
@@ -59,7 +62,7 @@ fn field_text(value: &Value) -> String {
     }
 }
 
-fn fields(value: &Value, path: &[String], dispatch: &UseReducerDispatcher<State>) -> Html {
+fn fields(value: &Value, path: &[String], on_set: &Callback<(Vec<String>, Value)>) -> Html {
     let Value::Object(map) = value else {
         return html! {};
     };
@@ -72,7 +75,7 @@ fn fields(value: &Value, path: &[String], dispatch: &UseReducerDispatcher<State>
                 return html! {
                     <fieldset>
                         <legend>{key.clone()}</legend>
-                        { fields(v, &path, dispatch) }
+                        { fields(v, &path, on_set) }
                     </fieldset>
                 };
             }
@@ -80,10 +83,10 @@ fn fields(value: &Value, path: &[String], dispatch: &UseReducerDispatcher<State>
             let help = cpguard_core::config::help(&dotted).unwrap_or_default();
             let help_id = format!("{id}-help");
             if let Value::Bool(on) = v {
-                let dispatch = dispatch.clone();
+                let on_set = on_set.clone();
                 let onchange = Callback::from(move |e: Event| {
                     if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                        dispatch.dispatch(Action::SetSetting(path.clone(), Value::Bool(input.checked())));
+                        on_set.emit((path.clone(), Value::Bool(input.checked())));
                     }
                 });
                 return html! {
@@ -95,10 +98,10 @@ fn fields(value: &Value, path: &[String], dispatch: &UseReducerDispatcher<State>
                 };
             }
             let current = v.clone();
-            let dispatch = dispatch.clone();
+            let on_set = on_set.clone();
             let onchange = Callback::from(move |e: Event| {
                 if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                    dispatch.dispatch(Action::SetSetting(path.clone(), field_value(&current, &input.value())));
+                    on_set.emit((path.clone(), field_value(&current, &input.value())));
                 }
             });
             let kind = if v.is_number() || v.is_null() { "number-ish" } else { "text" };
@@ -135,12 +138,9 @@ pub fn vap_manifest(config: &Value, policy: &str) -> Result<(String, String), St
 
 #[function_component(Settings)]
 pub fn settings(props: &Props) -> Html {
-    let reset = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ResetSettings))
-    };
+    let reset = props.on_reset.reform(|_: MouseEvent| ());
     let save_vap = |policy: &'static str| {
-        let dispatch = props.dispatch.clone();
+        let on_notice = props.on_notice.clone();
         let config = props.config.clone();
         Callback::from(move |_: MouseEvent| {
             let notice = match vap_manifest(&config, policy).and_then(|(name, yaml)| {
@@ -149,14 +149,14 @@ pub fn settings(props: &Props) -> Html {
                 Ok(name) => format!("Saved {name}: apply it with kubectl apply -f {name}"),
                 Err(e) => format!("Could not make the {policy} ValidatingAdmissionPolicy: {e}"),
             };
-            dispatch.dispatch(Action::Notice(Some(notice)));
+            on_notice.emit(notice);
         })
     };
     html! {
         <details class="settings" id="settings">
             <summary>{"Settings: thresholds and the policies' settings"}</summary>
             <p class="hint">{"The same keys as "}<code>{"cpguard analyze --config"}</code>{" (thresholds) and the two Kubewarden policies' settings. Lists are comma-separated; an empty number means unset. Changed settings are remembered in this browser."}</p>
-            <div class="settings-grid">{ fields(&props.config, &[], &props.dispatch) }</div>
+            <div class="settings-grid">{ fields(&props.config, &[], &props.on_set) }</div>
             <button class="small" onclick={reset} id="settings-reset">{"Reset to defaults"}</button>
             <div class="vap" role="group" aria-label="ValidatingAdmissionPolicy twins">
                 <p class="hint">{"The policies as ValidatingAdmissionPolicies, with the settings above (Kubernetes 1.30+, no Kubewarden needed; the binding denies — edit its validationActions to Warn, Audit to try it first):"}</p>
