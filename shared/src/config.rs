@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// EKS' etcd quota, used when the dump does not carry `etcd_server_quota_backend_bytes`.
 pub const DEFAULT_QUOTA_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
 
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     /// ETCD001: database size over quota for a warning, and for a critical finding.

@@ -37,6 +37,27 @@ fn from_special(s: &str) -> Option<f64> {
     }
 }
 
+/// The JSON Schema of such a number: a JSON number, or one of the three spellings.
+pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "oneOf": [
+            { "type": "number" },
+            { "type": "string", "enum": ["+Inf", "-Inf", "NaN"] }
+        ]
+    })
+}
+
+/// [`schema`], or `null` for an absent value.
+pub fn option_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "oneOf": [
+            { "type": "number" },
+            { "type": "string", "enum": ["+Inf", "-Inf", "NaN"] },
+            { "type": "null" }
+        ]
+    })
+}
+
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes fields by reference.
 pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     match special(*v) {

@@ -444,7 +444,7 @@ pub fn catalogue_json() -> String {
     serde_json::to_string_pretty(&checks).unwrap_or_default() + "\n"
 }
 
-/// The report as JSON: the contract in DESIGN.md, the same bytes from the CLI and the viewer.
+/// The report as JSON: the contract of `docs/report.md`, the same bytes from the CLI and the viewer.
 pub fn json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }

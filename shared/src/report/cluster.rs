@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebhookSummary {
     pub configuration: String,
     pub name: String,
@@ -11,7 +11,7 @@ pub struct WebhookSummary {
     pub timeout_seconds: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ServiceCounts {
     pub total: usize,
     /// `clusterIP: None`: no virtual IP, so no kube-proxy rules.
@@ -19,7 +19,7 @@ pub struct ServiceCounts {
     pub external_name: usize,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClusterReport {
     pub objects: usize,
     pub kinds: BTreeMap<String, usize>,
@@ -36,7 +36,7 @@ pub struct ClusterReport {
 }
 
 /// What the cluster's policies audited, for the report's summary.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyReportSummary {
     /// Reports read.
     pub reports: usize,

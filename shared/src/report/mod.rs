@@ -1,5 +1,5 @@
-//! The report: the one thing every face renders. Its JSON is the contract in DESIGN.md
-//! ("The report as JSON"): field names are stable; fields are added, never renamed.
+//! The report: the one thing every face renders. Its JSON is the contract of `docs/report.md`,
+//! with the JSON Schema `docs/report.schema.json` generated from these types ([`schema`]).
 
 pub mod cluster;
 pub mod metrics;
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 pub const MAX_FINDINGS_PER_CHECK: usize = 1000;
 
 /// What a finding points at: an object and a path in it, or a metric series and its value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Evidence {
     Object {
@@ -28,6 +28,7 @@ pub enum Evidence {
         metric: String,
         labels: BTreeMap<String, String>,
         #[serde(with = "crate::number")]
+        #[schemars(schema_with = "crate::number::schema")]
         value: f64,
     },
 }
@@ -69,7 +70,7 @@ impl Evidence {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     pub check: Cow<'static, str>,
     pub severity: Severity,
@@ -110,7 +111,7 @@ impl Finding {
 }
 
 /// A line of input that could not be read (or was read with a caveat).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// `metrics`, `metrics-later` or `cluster`.
     pub input: Cow<'static, str>,
@@ -147,53 +148,63 @@ impl Window {
 }
 
 /// What a single-dump figure covers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Window {
     /// Counters and histograms since the API server process started.
     SinceStart {
         #[serde(default, with = "crate::number::option")]
+        #[schemars(schema_with = "crate::number::option_schema")]
         uptime_seconds: Option<f64>,
     },
     /// Differences between two dumps of the same process.
     BetweenDumps {
         #[serde(with = "crate::number")]
+        #[schemars(schema_with = "crate::number::schema")]
         seconds: f64,
     },
 }
 
 /// One resource's stored object count (`apiserver_storage_objects`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ObjectCount {
     pub resource: String,
     #[serde(with = "crate::number")]
+    #[schemars(schema_with = "crate::number::schema")]
     pub count: f64,
 }
 
 /// Rates over the window between two dumps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rates {
     #[serde(with = "crate::number")]
+    #[schemars(schema_with = "crate::number::schema")]
     pub seconds: f64,
     #[serde(with = "crate::number")]
+    #[schemars(schema_with = "crate::number::schema")]
     pub requests_per_second: f64,
     /// Share of requests answered 5xx in the window.
     #[serde(default, with = "crate::number::option")]
+    #[schemars(schema_with = "crate::number::option_schema")]
     pub error_ratio: Option<f64>,
     /// Share of requests slower than the SLO in the window.
     #[serde(default, with = "crate::number::option")]
+    #[schemars(schema_with = "crate::number::option_schema")]
     pub slow_ratio: Option<f64>,
     /// `error_ratio` over a 1 % error budget: 14.4 pages within an hour, 6 within 6 h, 3 and 1 ticket.
     #[serde(default, with = "crate::number::option")]
+    #[schemars(schema_with = "crate::number::option_schema")]
     pub error_budget_burn: Option<f64>,
     #[serde(default, with = "crate::number::option")]
+    #[schemars(schema_with = "crate::number::option_schema")]
     pub db_growth_bytes_per_second: Option<f64>,
     /// At the measured growth, seconds until the database reaches its quota.
     #[serde(default, with = "crate::number::option")]
+    #[schemars(schema_with = "crate::number::option_schema")]
     pub seconds_until_quota: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricsReport {
     pub kubernetes_version: Option<String>,
     pub etcd: Option<EtcdSize>,
@@ -214,12 +225,11 @@ pub struct MetricsReport {
 /// The JSON contract's version (`docs/report.md`): raised on every breaking change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
-    /// [`SCHEMA_VERSION`] of the code that wrote it.
+    /// The version of the JSON contract this report follows (`docs/report.md`).
     pub schema_version: u32,
     /// The thresholds and policy settings the findings were judged with (charts draw these).
-    #[serde(default)]
     pub config: crate::config::Config,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,7 +246,7 @@ pub struct Report {
 }
 
 /// Whether a check could run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CoverageStatus {
     /// It ran: the inputs held what it reads (so "no finding" means it found nothing wrong).
@@ -258,7 +268,7 @@ impl CoverageStatus {
 }
 
 /// One check's coverage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coverage {
     pub check: Cow<'static, str>,
     pub status: CoverageStatus,
@@ -268,7 +278,7 @@ pub struct Coverage {
 
 /// An input that holds nothing to analyse: empty, an HTML error page, another component's
 /// `/metrics`, a cluster export without objects.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnusableInput {
     /// `metrics`, `metrics-later` or `cluster`.
     pub input: Cow<'static, str>,
@@ -277,6 +287,15 @@ pub struct UnusableInput {
     pub file: Option<String>,
     /// Why, in one line, e.g. "looks like HTML, not Prometheus text (line 1)".
     pub reason: String,
+}
+
+/// The JSON Schema of the report (draft 2020-12): `docs/report.schema.json` is this, generated
+/// (a test fails when the file is stale).
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 impl Default for Report {

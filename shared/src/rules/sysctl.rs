@@ -151,7 +151,7 @@ pub const SYS003: Check = Check {
 };
 
 /// The unsafe-sysctls policy's settings (its JSON/YAML settings format, camelCase).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct SysctlSettings {
     /// Patterns allowed on top of the baseline list (exact, or a trailing `*`).

@@ -107,7 +107,9 @@ pub const WH005: Check = Check {
 pub const DEFAULT_WARN_TIMEOUT_SECONDS: i64 = 10;
 
 /// The webhook-guard policy's settings (camelCase).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebhookSettings {
     /// Reject fail-closed webhooks whose timeout is above this (1–30). Unset: warn above 10 s.

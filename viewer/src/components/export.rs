@@ -1,4 +1,4 @@
-//! Export: the report as JSON (DESIGN.md's contract, the CLI's bytes) or Markdown, as a file
+//! Export: the report as JSON (the contract of docs/report.md, the CLI's bytes) or Markdown, as a file
 //! or to the clipboard.
 
 use crate::state::Loaded;
