@@ -45,11 +45,11 @@ browser:
 	  echo "installing chromium and chromium-driver"; \
 	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
-## viewer: the report viewer, built by Trunk into dist/ (then made fetch-free by finish.mjs).
+## viewer: the report viewer, built by Trunk into dist/ (Trunk's post_build hook, finish.mjs,
+## makes it fetch-free: see viewer/Trunk.toml).
 viewer: tools
 	$(CARGO) fetch --locked
 	trunk build --release --offline --config viewer/Trunk.toml
-	node viewer/build/finish.mjs dist
 
 ## policies: the shippable Kubewarden artifacts, policies/<name>/annotated-policy.wasm.
 policies: deps
