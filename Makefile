@@ -13,7 +13,7 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/viewer/node_modules/.bin:$(CARGO_BIN):$(PATH)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps tools node-tools browser policies viewer serve test test-browser test-e2e test-serve lint bench bench-policies bench-metrics bench-cluster fuzz fuzz-tools clean
+.PHONY: all deps tools node-tools browser policies viewer serve test test-browser test-e2e test-serve lint bench bench-policies bench-metrics bench-cluster fuzz fuzz-tools clean install install-files uninstall audit audit-tools
 
 all: policies viewer
 
@@ -45,11 +45,11 @@ browser:
 	  echo "installing chromium and chromium-driver"; \
 	  $(SUDO) apt-get update -q && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
-## viewer: the report viewer, built by Trunk into dist/ (then made fetch-free by finish.mjs).
+## viewer: the report viewer, built by Trunk into dist/ (Trunk's post_build hook, finish.mjs,
+## makes it fetch-free: see viewer/Trunk.toml).
 viewer: tools
 	$(CARGO) fetch --locked
 	trunk build --release --offline --config viewer/Trunk.toml
-	node viewer/build/finish.mjs dist
 
 ## policies: the shippable Kubewarden artifacts, policies/<name>/annotated-policy.wasm.
 policies: deps
@@ -117,6 +117,59 @@ lint:
 bench: bench-policies bench-metrics bench-cluster
 bench-policies: policies
 	$(CARGO) bench --locked -p cpguard-tests --bench policy_latency
+
+## install: the release CLI as PREFIX/bin/cpguard and PREFIX/bin/kubectl-cpguard (so that
+## `kubectl cpguard analyze ...` works), its man page and bash, zsh and fish completions.
+## PREFIX defaults to ~/.local; DESTDIR stages the tree elsewhere (packaging).
+PREFIX ?= $(HOME)/.local
+DESTDIR ?=
+CLI_BIN ?= target/release/cpguard
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+SHAREDIR = $(DESTDIR)$(PREFIX)/share
+install:
+	$(CARGO) build --locked --release -p cpguard-cli
+	@$(MAKE) --no-print-directory install-files PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' CLI_BIN='$(CLI_BIN)'
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on PATH; add it for cpguard and kubectl cpguard";; esac
+
+## install-files: what `install` copies, from an already built CLI_BIN (no build).
+install-files:
+	install -d '$(BINDIR)' '$(SHAREDIR)/man/man1' '$(SHAREDIR)/bash-completion/completions' \
+	  '$(SHAREDIR)/zsh/site-functions' '$(SHAREDIR)/fish/vendor_completions.d'
+	install -m 755 '$(CLI_BIN)' '$(BINDIR)/cpguard'
+	ln -sf cpguard '$(BINDIR)/kubectl-cpguard'
+	'$(BINDIR)/cpguard' man > '$(SHAREDIR)/man/man1/cpguard.1'
+	'$(BINDIR)/cpguard' completions bash > '$(SHAREDIR)/bash-completion/completions/cpguard'
+	'$(BINDIR)/cpguard' completions zsh > '$(SHAREDIR)/zsh/site-functions/_cpguard'
+	'$(BINDIR)/cpguard' completions fish > '$(SHAREDIR)/fish/vendor_completions.d/cpguard.fish'
+
+uninstall:
+	rm -f '$(BINDIR)/cpguard' '$(BINDIR)/kubectl-cpguard' '$(SHAREDIR)/man/man1/cpguard.1' \
+	  '$(SHAREDIR)/bash-completion/completions/cpguard' '$(SHAREDIR)/zsh/site-functions/_cpguard' \
+	  '$(SHAREDIR)/fish/vendor_completions.d/cpguard.fish'
+
+## audit: cargo-deny with deny.toml (licences, bans and duplicates, sources, RustSec advisories).
+## The advisory database comes from GitHub: when GitHub is unreachable (and no copy was fetched
+## before) the advisories are skipped, loudly, and the offline checks still run.
+CARGO_DENY_VERSION := 0.20.2
+ADVISORY_DB := https://github.com/rustsec/advisory-db
+audit: audit-tools
+	@if timeout 20 git ls-remote --exit-code $(ADVISORY_DB) HEAD >/dev/null 2>&1; then \
+	  echo "cargo deny check (advisories fetched from $(ADVISORY_DB))"; \
+	  $(CARGO) deny --locked check; \
+	elif ls -d $(or $(CARGO_HOME),$(HOME)/.cargo)/advisory-dbs/*/ >/dev/null 2>&1; then \
+	  echo "audit: $(ADVISORY_DB) unreachable: advisories checked against the copy fetched before (may be stale)"; \
+	  $(CARGO) deny --locked check --disable-fetch; \
+	else \
+	  echo "audit: $(ADVISORY_DB) unreachable and no copy fetched before:"; \
+	  echo "audit: SKIPPED the advisories check; running licenses, bans and sources only"; \
+	  $(CARGO) deny --locked check bans licenses sources; \
+	fi
+
+## audit-tools: cargo-deny at the pinned version (skipped when already there).
+audit-tools:
+	@$(CARGO) deny --version 2>/dev/null | grep -qx "cargo-deny $(CARGO_DENY_VERSION)" || { \
+	  echo "installing cargo-deny $(CARGO_DENY_VERSION)"; \
+	  $(CARGO) install cargo-deny@$(CARGO_DENY_VERSION) --locked; }
 
 clean:
 	$(CARGO) clean

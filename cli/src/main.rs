@@ -5,14 +5,18 @@
 //! input with nothing to analyse unless `--allow-unusable`).
 
 use cpguard_core::render;
+mod junit;
+mod sarif;
 mod time;
 mod vap;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use cpguard_core::checks::Severity;
-use cpguard_core::{analyze, ClusterInput, Config, Inputs, MetricsInput};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use cpguard_core::{analyze, ClusterInput, Config, Inputs, MetricsInput, Severity};
 use std::io::{ErrorKind, Read, Write};
 use std::process::ExitCode;
+
+/// The name kubectl runs the plugin by (`kubectl cpguard ...` executes `kubectl-cpguard`).
+const KUBECTL_PLUGIN: &str = "kubectl-cpguard";
 
 #[derive(Parser)]
 #[command(name = "cpguard", version, about = "Finds what threatens a Kubernetes control plane in kubectl exports", long_about = None)]
@@ -32,6 +36,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    #[command(
+        after_help = "Install, for example:\n  cpguard completions bash > ~/.local/share/bash-completion/completions/cpguard\n  cpguard completions zsh > ~/.zfunc/_cpguard   # with fpath+=(~/.zfunc) before compinit\n  cpguard completions fish > ~/.config/fish/completions/cpguard.fish\n(`make install` installs the bash, zsh and fish scripts.)"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `cpguard man > cpguard.1; man ./cpguard.1`.
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -63,9 +77,11 @@ struct AnalyzeArgs {
     /// Print the default thresholds as JSON and exit.
     #[arg(long)]
     print_config: bool,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Exit with 1 when a finding is at or above this severity.
+    /// Output format. `sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers;
+    /// `junit`: JUnit XML (one test case per check and object, failures at or above --fail-on).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Exit with 1 when a finding is at or above this severity (also what fails in `--format junit`).
     #[arg(long, value_enum, default_value_t = FailOn::Critical)]
     fail_on: FailOn,
     /// Report an input with nothing to analyse (empty, an HTML error page, another component's
@@ -79,6 +95,15 @@ enum Format {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -178,17 +203,24 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     )
     .map_err(|e| e.to_string())?;
     unusable_inputs(args, &report)?;
-    let out = match args.format {
-        Format::Json => render::json(&report),
-        Format::Text => render::text(&report),
-        Format::Markdown => render::markdown(&report),
-    };
-    emit(&(out + "\n"))?;
     let threshold = match args.fail_on {
         FailOn::Critical => Some(Severity::Critical),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
+    let sources = Sources {
+        metrics: args.metrics.as_deref(),
+        metrics_later: args.metrics_later.as_deref(),
+        cluster: &cluster_texts,
+    };
+    let out = match args.format {
+        ReportFormat::Json => render::json(&report) + "\n",
+        ReportFormat::Text => render::text(&report) + "\n",
+        ReportFormat::Markdown => render::markdown(&report) + "\n",
+        ReportFormat::Sarif => sarif::render(&report, &sources) + "\n",
+        ReportFormat::Junit => junit::render(&report, threshold),
+    };
+    emit(&out)?;
     let failed = threshold
         .zip(report.worst())
         .is_some_and(|(at, worst)| worst >= at);
@@ -197,6 +229,59 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where the report's inputs came from (`-` is stdin), for the formats that point at files.
+pub struct Sources<'a> {
+    pub metrics: Option<&'a str>,
+    pub metrics_later: Option<&'a str>,
+    /// Each `--cluster` path with its text.
+    pub cluster: &'a [(String, String)],
+}
+
+/// `analyze --help`'s examples, one per input form, spelled with the name it was run by.
+fn analyze_examples(bin: &str) -> String {
+    format!(
+        "Examples:
+  # One /metrics dump of the API server (counters since it started):
+  kubectl get --raw /metrics > apiserver.metrics
+  {bin} analyze --metrics apiserver.metrics
+
+  # Two dumps of the same API server, ten minutes apart (rates over the window):
+  kubectl get --raw /metrics > t0.metrics; sleep 600; kubectl get --raw /metrics > t1.metrics
+  {bin} analyze --metrics t0.metrics --metrics-later t1.metrics
+
+  # Cluster exports (objects, and the control plane's version):
+  kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml > cluster.yaml
+  kubectl version -o json > version.json
+  {bin} analyze --cluster cluster.yaml --cluster version.json
+
+  # From stdin, as SARIF for code scanning:
+  kubectl get --raw /metrics | {bin} analyze --metrics - --format sarif > cpguard.sarif"
+    )
+}
+
+/// The command as clap sees it, named `cpguard`, or `kubectl cpguard` when run as the plugin.
+fn command(bin: &str) -> clap::Command {
+    Cli::command()
+        .bin_name(bin)
+        .mut_subcommand("analyze", |analyze| {
+            analyze.after_help(analyze_examples(bin))
+        })
+}
+
+/// How the binary was invoked: `kubectl cpguard` when its file name is `kubectl-cpguard`.
+fn invoked_as() -> &'static str {
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    let file = std::path::Path::new(&argv0)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if file == KUBECTL_PLUGIN {
+        "kubectl cpguard"
+    } else {
+        "cpguard"
+    }
 }
 
 /// Writes to stdout. A reader that went away (`cpguard ... | head -1`) is not an error: the
@@ -246,7 +331,8 @@ fn unusable_inputs(args: &AnalyzeArgs, report: &cpguard_core::Report) -> Result<
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let bin = invoked_as();
+    let cli = Cli::from_arg_matches(&command(bin).get_matches()).unwrap_or_else(|e| e.exit());
     let result = match &cli.command {
         Command::Analyze(args) => run_analyze(args),
         Command::Policy(args) => vap::run(args),
@@ -257,6 +343,21 @@ fn main() -> ExitCode {
                 Format::Text => render::catalogue_text(),
             };
             emit(&out).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            // Always for `cpguard`: shells complete by command name, and kubectl completes its
+            // plugins itself.
+            clap_complete::generate(*shell, &mut command("cpguard"), "cpguard", &mut out);
+            emit(&String::from_utf8_lossy(&out)).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command("cpguard"))
+                .render(&mut out)
+                .map_err(|e| format!("man page: {e}"))
+                .and_then(|()| emit(&String::from_utf8_lossy(&out)))
+                .map(|()| ExitCode::SUCCESS)
         }
     };
     result.unwrap_or_else(|message| {

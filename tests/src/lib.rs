@@ -278,3 +278,17 @@ pub fn assert_expected(name: &str, actual: &str) {
         );
     }
 }
+
+/// Every way `instance` breaks `schema`, one line each (`at /runs/0/results/3: ...`); empty
+/// when it conforms. The draft comes from the schema's `$schema` (SARIF's is draft-04, the
+/// report's draft 2020-12); formats are asserted, so a `"format": "uri"` field must be a URI.
+pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("the schema does not compile: {e}"));
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("at {}: {e}", e.instance_path()))
+        .collect()
+}

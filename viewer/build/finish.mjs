@@ -1,12 +1,14 @@
-// Finishes Trunk's dist/ for a page without network access (CSP connect-src 'none'):
-// fetch() is network, so the wasm cannot be fetched. Each `*_bg.wasm` becomes a script
-// (`*_bg.wasm.js`, the bytes as a string literal) loaded by script-src 'self', and the loaders hand the
-// bytes to wasm-bindgen's init. Trunk's inline module script and preload links go (an inline
-// script would need 'unsafe-inline'). Usage: node viewer/build/finish.mjs dist
+// Trunk's post_build hook (viewer/Trunk.toml): finishes the build for a page without network
+// access (CSP connect-src 'none'). fetch() is network, so the wasm cannot be fetched. Each
+// `*_bg.wasm` becomes a script (`*_bg.wasm.js`, the bytes as a string literal) loaded by
+// script-src 'self', and the page's loaders (boot.js, worker.js) hand the bytes to wasm-bindgen's
+// init. Trunk injects no loader of its own (`inject_scripts = false`: its inline module script
+// would need 'unsafe-inline'). Works on $TRUNK_STAGING_DIR when Trunk runs it, else on the
+// directory given: node viewer/build/finish.mjs dist
 import { readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dist = process.argv[2] ?? 'dist';
+const dist = process.env.TRUNK_STAGING_DIR ?? process.argv[2] ?? 'dist';
 const die = (message) => { console.error(`finish.mjs: ${message}`); process.exit(1); };
 
 /// The bytes as a JS string literal, one character per byte (U+0000-U+00FF, UTF-8 on the
@@ -45,10 +47,10 @@ writeFileSync(join(dist, 'worker.js'),
 
 const indexPath = join(dist, 'index.html');
 let html = readFileSync(indexPath, 'utf8');
-const before = html;
-html = html.replace(/<script type="module">[\s\S]*?<\/script>/, '');
-html = html.replace(/<link rel="modulepreload"[^>]*>/g, '').replace(/<link rel="preload"[^>]*>/g, '');
-if (html === before || /<script(?![^>]*\bsrc=)[^>]*>/.test(html)) die('index.html: Trunk\'s loader script was not found (or another inline script remains)');
+if (/<link rel="(module)?preload"/.test(html)) die('index.html: Trunk injected its loader: set build.inject_scripts = false in viewer/Trunk.toml');
+if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) die('index.html: an inline script (Trunk\'s loader or autoreload client) would need \'unsafe-inline\': set build.inject_scripts = false and serve.no_autoreload = true');
+// Without injection Trunk leaves the rust link in place; the browser has no use for it.
+html = html.replace(/\s*<link data-trunk rel="rust"[^>]*>/, '');
 html = html.replace('</head>',
   '<script src="./cpguard-viewer_bg.wasm.js" defer></script>\n' +
   '<script type="module" src="./boot.js"></script>\n</head>');
