@@ -5,6 +5,7 @@
 //! input with nothing to analyse unless `--allow-unusable`).
 
 use cpguard_core::render;
+mod error;
 mod junit;
 mod sarif;
 mod time;
@@ -12,6 +13,7 @@ mod vap;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cpguard_core::{analyze, ClusterInput, Config, Inputs, MetricsInput, Severity};
+use error::CliError;
 use std::io::{ErrorKind, Read, Write};
 use std::process::ExitCode;
 
@@ -114,15 +116,19 @@ enum FailOn {
 }
 
 /// A file's text and modification time; `-` is stdin (taken now).
-fn read_input(path: &str) -> Result<(String, Option<f64>), String> {
+fn read_input(path: &str) -> Result<(String, Option<f64>), CliError> {
+    let unreadable = |source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    };
     let (bytes, mtime) = if path == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("stdin: {e}"))?;
+            .map_err(unreadable)?;
         (bytes, Some(time::now()))
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+        let bytes = std::fs::read(path).map_err(unreadable)?;
         let mtime = std::fs::metadata(path)
             .ok()
             .and_then(|m| m.modified().ok())
@@ -135,25 +141,39 @@ fn read_input(path: &str) -> Result<(String, Option<f64>), String> {
     Ok((text, mtime))
 }
 
-fn taken_at(flag: Option<&str>, default: Option<f64>, name: &str) -> Result<Option<f64>, String> {
+fn taken_at(
+    flag: Option<&str>,
+    default: Option<f64>,
+    name: &'static str,
+) -> Result<Option<f64>, CliError> {
     match flag {
-        Some(text) => time::parse(text).map(Some).ok_or_else(|| {
-            format!("{name} {text:?}: use RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds")
+        Some(text) => time::parse(text).map(Some).ok_or_else(|| CliError::Time {
+            flag: name,
+            text: text.to_owned(),
         }),
         None => Ok(default),
     }
 }
 
 /// Reads a settings or config file (JSON or YAML) into `T`.
-fn read_settings<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    serde_yaml_ng::from_str(&text).map_err(|e| format!("{path}: {e}"))
+fn read_settings<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_yaml_ng::from_str(&text).map_err(|e| CliError::Settings {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
-fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
+fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, CliError> {
     let mut config = Config::default();
     if args.print_config {
-        emit(&(serde_json::to_string_pretty(&config).map_err(|e| e.to_string())? + "\n"))?;
+        emit(
+            &(serde_json::to_string_pretty(&config).map_err(|e| CliError::Other(e.to_string()))?
+                + "\n"),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.config {
@@ -166,7 +186,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
         config.webhook_settings = read_settings(path)?;
     }
     if args.metrics.is_none() && args.cluster.is_empty() {
-        return Err("nothing to analyse: give --metrics FILE (`kubectl get --raw /metrics > apiserver.metrics`) and/or --cluster FILE".to_owned());
+        return Err(CliError::NothingToAnalyse);
     }
     let metrics = args.metrics.as_deref().map(read_input).transpose()?;
     let later = args.metrics_later.as_deref().map(read_input).transpose()?;
@@ -200,8 +220,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, String> {
             cluster: &cluster,
         },
         &config,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     unusable_inputs(args, &report)?;
     let threshold = match args.fail_on {
         FailOn::Critical => Some(Severity::Critical),
@@ -287,20 +306,20 @@ fn invoked_as() -> &'static str {
 /// Writes to stdout. A reader that went away (`cpguard ... | head -1`) is not an error: the
 /// rest is dropped quietly and the exit code stays the analysis' own (`println!` would panic
 /// with "failed printing to stdout: Broken pipe").
-fn emit(text: &str) -> Result<(), String> {
+fn emit(text: &str) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
         _ => Ok(()),
     }
 }
 
 /// Inputs with nothing to analyse, one line each naming the file: an error (exit 2), or with
 /// `--allow-unusable` a warning on stderr.
-fn unusable_inputs(args: &AnalyzeArgs, report: &cpguard_core::Report) -> Result<(), String> {
+fn unusable_inputs(args: &AnalyzeArgs, report: &cpguard_core::Report) -> Result<(), CliError> {
     let lines: Vec<String> = report
         .unusable_inputs
         .iter()
@@ -326,7 +345,7 @@ fn unusable_inputs(args: &AnalyzeArgs, report: &cpguard_core::Report) -> Result<
         }
         Ok(())
     } else {
-        Err(lines.join("\ncpguard: "))
+        Err(CliError::Unusable(lines))
     }
 }
 
@@ -335,7 +354,7 @@ fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&command(bin).get_matches()).unwrap_or_else(|e| e.exit());
     let result = match &cli.command {
         Command::Analyze(args) => run_analyze(args),
-        Command::Policy(args) => vap::run(args),
+        Command::Policy(args) => vap::run(args).map_err(CliError::Other),
         Command::Checks { format } => {
             let out = match format {
                 Format::Markdown => cpguard_core::checks::catalogue_markdown(),
@@ -355,13 +374,13 @@ fn main() -> ExitCode {
             let mut out = Vec::new();
             clap_mangen::Man::new(command("cpguard"))
                 .render(&mut out)
-                .map_err(|e| format!("man page: {e}"))
+                .map_err(|e| CliError::Other(format!("man page: {e}")))
                 .and_then(|()| emit(&String::from_utf8_lossy(&out)))
                 .map(|()| ExitCode::SUCCESS)
         }
     };
-    result.unwrap_or_else(|message| {
-        eprintln!("cpguard: {message}");
+    result.unwrap_or_else(|error| {
+        eprintln!("cpguard: {error}");
         ExitCode::from(2)
     })
 }

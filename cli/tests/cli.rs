@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use cpguard_tests::{assert_expected, corpus, files, root};
+use cpguard_tests::{assert_expected, corpus, files, root, valid_report};
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -94,7 +94,7 @@ fn json_follows_the_contract() {
         ],
         None,
     );
-    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report: Value = valid_report(&stdout(&out));
     for finding in report["findings"].as_array().unwrap() {
         for key in [
             "check",
@@ -224,7 +224,7 @@ fn stdin_and_bad_lines() {
         Some(&damaged),
     );
     assert_eq!(out.status.code(), Some(0));
-    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report: Value = valid_report(&stdout(&out));
     let lines = text.lines().count();
     assert_eq!(
         report["diagnostics"],
@@ -301,7 +301,7 @@ fn every_corpus_dump_as_json() {
             None,
         );
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let report: Value = valid_report(&stdout(&out));
         let minor: u32 = name.split('_').nth(2).unwrap().parse().unwrap();
         let metrics = &report["metrics"];
         assert!(
@@ -385,7 +385,7 @@ fn cluster_export_findings_name_the_objects() {
     ] {
         assert!(!text.contains(secret), "secret material in the report");
     }
-    let report: Value = serde_json::from_str(&text).unwrap();
+    let report: Value = valid_report(&text);
     assert_eq!(
         report["cluster"]["control_plane_version"],
         "v1.31.4-eks-2d5f260"
@@ -453,7 +453,7 @@ fn rule_settings_files_change_the_verdicts() {
         ],
         None,
     );
-    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report: Value = valid_report(&stdout(&out));
     let checks: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -496,7 +496,7 @@ fn cluster_with_metrics_takes_the_control_plane_version_from_the_dump() {
         ],
         Some(nodes),
     );
-    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report: Value = valid_report(&stdout(&out));
     assert_eq!(
         report["cluster"]["control_plane_version"],
         "v1.31.4-eks-2d5f260"
@@ -570,7 +570,7 @@ fn policy_reports_are_cluster_input() {
         ],
         None,
     );
-    let report: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let report: Value = valid_report(&stdout(&json));
     let summary = &report["cluster"]["policy_reports"];
     assert_eq!(
         (
@@ -751,7 +751,7 @@ fn unusable_inputs_exit_2_with_the_reason() {
         Some(kubelet),
     );
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let report: Value = valid_report(&stdout(&run));
     assert_eq!(
         report["unusable_inputs"],
         serde_json::json!([{"input": "metrics", "reason": "a kubelet's /metrics (kubelet_*), not the API server's or etcd's: give `kubectl get --raw /metrics` (the API server's) or an etcd member's /metrics"}])

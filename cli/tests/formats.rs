@@ -51,7 +51,7 @@ fn analyze(inputs: &[&str], format: &str, fail_on: &str) -> Output {
 }
 
 fn report(inputs: &[&str]) -> Value {
-    serde_json::from_str(&stdout(&analyze(inputs, "json", "never"))).unwrap()
+    cpguard_tests::valid_report(&stdout(&analyze(inputs, "json", "never")))
 }
 
 fn sarif_schema() -> Value {

@@ -257,7 +257,12 @@ pub fn render(response: &ValidationResponse) -> String {
 /// Compares `actual` with the expected-output file `tests/expected/<name>`; with
 /// `CPGUARD_BLESS=1` it rewrites the file instead (regenerated, never hand-edited).
 pub fn assert_expected(name: &str, actual: &str) {
-    let path = root().join("tests/expected").join(name);
+    assert_generated(&format!("tests/expected/{name}"), actual);
+}
+
+/// [`assert_expected`] for any generated file of the repository (`docs/report.schema.json`).
+pub fn assert_generated(relative: &str, actual: &str) {
+    let path = root().join(relative);
     if std::env::var_os("CPGUARD_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         return;
@@ -291,4 +296,41 @@ pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
         .iter_errors(instance)
         .map(|e| format!("at {}: {e}", e.instance_path()))
         .collect()
+}
+
+/// `docs/report.schema.json`, compiled once.
+fn report_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let path = root().join("docs/report.schema.json");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("docs/report.schema.json does not compile: {e}"))
+    })
+}
+
+/// Every way a report's JSON breaks `docs/report.schema.json`, one line each.
+pub fn report_schema_errors(report: &Value) -> Vec<String> {
+    report_validator()
+        .iter_errors(report)
+        .map(|e| format!("at {}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// A report's JSON, parsed and checked against `docs/report.schema.json` (every JSON report the
+/// suite writes goes through here).
+pub fn valid_report(json: &str) -> Value {
+    let report: Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}): {json:.200}"));
+    let errors = report_schema_errors(&report);
+    assert!(
+        errors.is_empty(),
+        "the report breaks docs/report.schema.json:\n  {}",
+        errors.join("\n  ")
+    );
+    report
 }

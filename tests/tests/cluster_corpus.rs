@@ -29,6 +29,10 @@ fn report_of(texts: &[(&str, &str)]) -> Report {
         },
         &Config::default(),
     )
+    .inspect(|report| {
+        // Every corpus report is a valid instance of the published contract.
+        cpguard_tests::valid_report(&cpguard_core::render::json(report));
+    })
     .unwrap()
 }
 

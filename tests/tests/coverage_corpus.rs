@@ -31,6 +31,7 @@ fn what_each_corpus_dump_lets_run() {
             cluster: &[],
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
+        cpguard_tests::valid_report(&cpguard_core::render::json(&report));
         assert!(
             report.unusable_inputs.is_empty(),
             "{name}: {:?}",
