@@ -772,3 +772,56 @@ fn unusable_inputs_exit_2_with_the_reason() {
         serde_json::json!({"check": "SYS001", "status": "not-applicable", "reason": "no cluster export given"})
     );
 }
+
+/// What every check finds on each real corpus dump, through the binary, pinned in
+/// `tests/expected/cli-corpus-findings.txt`; DEP001 (issue 13) on the dumps that carry
+/// `apiserver_requested_deprecated_apis` is asserted outright.
+#[test]
+fn corpus_findings_and_deprecated_apis() {
+    let Some(dir) = corpus("metrics") else { return };
+    let mut out = String::new();
+    for path in files(&dir, "metrics") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let run = cpguard(
+            &[
+                "analyze",
+                "--metrics",
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+            None,
+        );
+        assert_eq!(run.status.code(), Some(0), "{name}: {}", stderr(&run));
+        let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+        out.push_str(&format!("{name}\n"));
+        let mut deprecated = Vec::new();
+        for f in report["findings"].as_array().unwrap() {
+            let (check, severity, message) = (
+                f["check"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            );
+            out.push_str(&format!("  {severity} {check}: {message}\n"));
+            if check == "DEP001" {
+                deprecated.push(format!("{severity} {message}"));
+            }
+        }
+        let minor: u32 = name.split('_').nth(2).unwrap().parse().unwrap();
+        let expected: &[&str] = match (minor, name.ends_with("_apiserver.metrics")) {
+            // 1.22 requested batch/v1beta1 CronJobs and PodSecurityPolicies, both removed in
+            // 1.25: three minors away, so warnings (critical only at or before 1.23).
+            (22, true) => &[
+                "warning batch/v1beta1 cronjobs is deprecated and still requested; it is removed in 1.25 (the control plane runs v1.22.17)",
+                "warning policy/v1beta1 podsecuritypolicies is deprecated and still requested; it is removed in 1.25 (the control plane runs v1.22.17)",
+            ],
+            // 1.33 deprecated core/v1 Endpoints (for EndpointSlices) with no removal release.
+            (33..=35, true) => &["warning v1 endpoints is deprecated and still requested (no removal release planned yet)"],
+            _ => &[],
+        };
+        assert_eq!(deprecated, expected, "{name}");
+    }
+    assert_expected("cli-corpus-findings.txt", &out);
+}

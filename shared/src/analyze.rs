@@ -219,6 +219,11 @@ pub fn analyze_with_progress(
         (None, Some(_)) => return Err(InputError::LaterWithoutEarlier),
         (None, None) => {}
     }
+    held.span_seconds = report
+        .metrics
+        .as_ref()
+        .and_then(|m| m.rates.as_ref())
+        .map(|r| r.seconds);
     held.control_plane_version = server_version.is_some()
         || report
             .metrics
@@ -388,17 +393,24 @@ fn analyze_metrics(
         config,
         window: &window_words,
         webhook_timeouts,
+        rates: None,
+    };
+    // The rates first: the checks of the window (ETCD004, API005) read them.
+    let etcd = etcd_size(current, config.etcd_default_quota_bytes);
+    let rates = seconds.map(|seconds| rates(&cx, &earlier, etcd.as_ref(), seconds));
+    let cx = MetricsContext {
+        rates: rates.as_ref(),
+        ..cx
     };
     progress(Stage::Checks);
     report.findings.extend(checks::run_metrics(&cx));
 
-    let etcd = etcd_size(current, config.etcd_default_quota_bytes);
-    let rates = seconds.map(|seconds| rates(&cx, &earlier, etcd.as_ref(), seconds));
     let current_cx = MetricsContext {
         dump: current,
         config,
         window: &window_words,
         webhook_timeouts,
+        rates: None,
     };
     let (_, mut counts) = objects::object_counts(&current_cx);
     counts.truncate(20);
@@ -474,8 +486,13 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
-        // In the window: 600 requests, 30 of them 5xx.
-        assert_eq!(messages, vec!["30 of 600 API requests in the 5 min between the dumps were answered 5xx (5.00 %; threshold 1.00 %)"]);
+        // In the window: 600 requests, 30 of them 5xx. The database grew 6e7 bytes in 300 s,
+        // 200,000 B/s: (8,589,934,592 − 4.06e9) / 200,000 = 22,649.7 s = 6 h 17 min to the
+        // quota, within ETCD004's 7 d (not its 4 h). API005 needs a span of 1 h: none.
+        assert_eq!(messages, vec![
+            "30 of 600 API requests in the 5 min between the dumps were answered 5xx (5.00 %; threshold 1.00 %)",
+            "the etcd database grew 57.2 MiB in the 5 min between the dumps (686.6 MiB/h, from apiserver_storage_size_bytes); at that pace it reaches its 8.0 GiB quota in 6 h 17 min (within 7 d 0 h): at the quota etcd raises NOSPACE and the cluster becomes read-only",
+        ]);
         let rates = report.metrics.unwrap().rates.unwrap();
         assert_eq!(rates.requests_per_second, 2.0);
         assert_eq!(rates.error_ratio, Some(0.05));

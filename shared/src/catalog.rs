@@ -71,12 +71,18 @@ pub enum Need {
     /// The control plane's version: `kubectl version -o json` as a cluster input, or
     /// `kubernetes_build_info` in the metrics dump.
     ControlPlaneVersion,
+    /// Two dumps of the same API server (`--metrics-later`), taken at least this many seconds
+    /// apart: the check reads the window between them (growth, burn rates).
+    TwoDumps { min_seconds: u32 },
 }
 
 impl Need {
     /// Whether this need is met from a metrics dump (else from cluster exports).
     pub fn is_metrics(&self) -> bool {
-        matches!(self, Need::Family(_) | Need::Events(_))
+        matches!(
+            self,
+            Need::Family(_) | Need::Events(_) | Need::TwoDumps { .. }
+        )
     }
 
     /// For the catalogue: "`a` or `b`", "an API server's dump (`x` counts events)".
@@ -97,7 +103,24 @@ impl Need {
                 "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
                     .to_owned()
             }
+            Need::TwoDumps { min_seconds: 0 } => {
+                "two dumps of the same API server (`--metrics-later`)".to_owned()
+            }
+            Need::TwoDumps { min_seconds } => format!(
+                "two dumps of the same API server (`--metrics-later`) taken at least {} apart",
+                duration_words(*min_seconds)
+            ),
         }
+    }
+}
+
+/// "1 h", "3 d": whole hours or days (the catalogue's minimum spans).
+fn duration_words(seconds: u32) -> String {
+    match seconds {
+        s if s >= 86_400 && s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s >= 3_600 && s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s >= 60 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
     }
 }
 

@@ -23,6 +23,12 @@ pub struct Config {
     pub etcd_request_p99_seconds: f64,
     pub etcd_wal_fsync_p99_seconds: f64,
     pub etcd_backend_commit_p99_seconds: f64,
+    /// ETCD003: WAL fsync or backend commit p99 above this is critical (etcd-mixin: 1 s).
+    pub etcd_disk_critical_p99_seconds: f64,
+    /// ETCD004: the quota reached within this many seconds at the measured growth: critical
+    /// (etcd-mixin's 4 h), and within the second: a warning (7 d).
+    pub etcd_quota_critical_horizon_seconds: f64,
+    pub etcd_quota_warn_horizon_seconds: f64,
     /// API001 / CLI001: 5xx share of requests.
     pub error_ratio: f64,
     /// API003: share of requests slower than the SLO.
@@ -31,6 +37,15 @@ pub struct Config {
     pub slo_read_namespace_seconds: f64,
     pub slo_read_cluster_seconds: f64,
     pub slo_write_seconds: f64,
+    /// API005: the availability objective whose error budget 5xx and too-slow requests burn.
+    pub availability_objective: f64,
+    /// API002: share of requests refused with 429, or rejected by APF, worth a finding.
+    pub throttled_ratio: f64,
+    /// API004: share of requests terminated (kubernetes-mixin: 20 %).
+    pub terminated_ratio: f64,
+    /// CERT001: the 1st percentile of client certificates' remaining life below these.
+    pub cert_expiry_warn_seconds: f64,
+    pub cert_expiry_critical_seconds: f64,
     /// ADM001: a webhook's p99 at or above this share of its timeout.
     pub webhook_timeout_fraction: f64,
     /// ADM001: the timeout assumed when the configuration is not known (the Kubernetes default).
@@ -58,12 +73,20 @@ impl Default for Config {
             etcd_request_p99_seconds: 0.5,
             etcd_wal_fsync_p99_seconds: 0.5,
             etcd_backend_commit_p99_seconds: 0.25,
+            etcd_disk_critical_p99_seconds: 1.0,
+            etcd_quota_critical_horizon_seconds: 4.0 * 3600.0,
+            etcd_quota_warn_horizon_seconds: 7.0 * 86_400.0,
             error_ratio: 0.01,
             slow_ratio: 0.01,
             slo_read_resource_seconds: 1.0,
             slo_read_namespace_seconds: 5.0,
             slo_read_cluster_seconds: 30.0,
             slo_write_seconds: 1.0,
+            availability_objective: 0.99,
+            throttled_ratio: 0.01,
+            terminated_ratio: 0.20,
+            cert_expiry_warn_seconds: 7.0 * 86_400.0,
+            cert_expiry_critical_seconds: 86_400.0,
             webhook_timeout_fraction: 0.5,
             webhook_timeout_seconds: 10.0,
             admission_controller_p99_seconds: 0.5,
@@ -86,12 +109,20 @@ pub const HELP: &[(&str, &str)] = &[
     ("etcdRequestP99Seconds", "ETCD003: p99 of etcd_request_duration_seconds per operation."),
     ("etcdWalFsyncP99Seconds", "ETCD003: p99 of etcd's WAL fsync (etcd member dumps)."),
     ("etcdBackendCommitP99Seconds", "ETCD003: p99 of etcd's backend commit (etcd member dumps)."),
+    ("etcdDiskCriticalP99Seconds", "ETCD003: WAL fsync or backend commit p99 above this is critical (etcd-mixin's etcdHighFsyncDurations: 1 s)."),
+    ("etcdQuotaCriticalHorizonSeconds", "ETCD004: critical when the growth between the two dumps reaches the quota within this (etcd-mixin: 4 h)."),
+    ("etcdQuotaWarnHorizonSeconds", "ETCD004: a warning when it reaches the quota within this (7 d)."),
     ("errorRatio", "API001 / CLI001: share of requests answered 5xx."),
     ("slowRatio", "API003: share of requests slower than their SLO."),
     ("sloReadResourceSeconds", "API003: SLO of a read of one object."),
     ("sloReadNamespaceSeconds", "API003: SLO of a namespace-scoped list."),
     ("sloReadClusterSeconds", "API003: SLO of a cluster-scoped list."),
     ("sloWriteSeconds", "API003: SLO of a write."),
+    ("availabilityObjective", "API005: availability objective whose error budget 5xx and too-slow requests burn (kubernetes-mixin: 0.99)."),
+    ("throttledRatio", "API002: share of requests refused with 429 (or rejected by APF) worth a finding."),
+    ("terminatedRatio", "API004: share of requests the API server terminated (kubernetes-mixin's KubeAPITerminatedRequests: 0.20)."),
+    ("certExpiryWarnSeconds", "CERT001: a warning when 1 % of client certificates expire within this (kubernetes-mixin: 7 d)."),
+    ("certExpiryCriticalSeconds", "CERT001: critical when 1 % of client certificates expire within this (kubernetes-mixin: 1 d)."),
     ("webhookTimeoutFraction", "ADM001: a webhook's p99 at or above this share of its timeout."),
     ("webhookTimeoutSeconds", "ADM001: the timeout assumed when the webhook's configuration is not in the cluster export."),
     ("admissionControllerP99Seconds", "ADM003: p99 of a built-in admission controller."),

@@ -69,7 +69,7 @@ impl ClusterHeld {
 }
 
 /// Everything the checks could read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Held {
     /// `None`: no metrics dump was given.
     pub metrics: Option<MetricsHeld>,
@@ -79,6 +79,8 @@ pub struct Held {
     pub cluster_empty: bool,
     /// The control plane's version is known (`kubectl version`, or the metrics dump).
     pub control_plane_version: bool,
+    /// Seconds between the two metrics dumps; `None` with one dump.
+    pub span_seconds: Option<f64>,
 }
 
 /// "a or b or c".
@@ -126,6 +128,21 @@ impl Held {
                     "",
                 )
             }),
+            Need::TwoDumps { min_seconds } => match self.span_seconds {
+                None => Some((
+                    "one metrics dump only (give a later one with --metrics-later)".to_owned(),
+                    "",
+                )),
+                Some(span) if span < f64::from(*min_seconds) => Some((
+                    format!(
+                        "the dumps span {}, less than the {} this check needs",
+                        crate::format::duration(span),
+                        crate::format::duration(f64::from(*min_seconds))
+                    ),
+                    "",
+                )),
+                Some(_) => None,
+            },
         }
     }
 
@@ -176,7 +193,13 @@ impl Held {
                 .as_ref()
                 .map_or(Component::ApiServer, |m| m.component);
             if let Some(missing) = self.missing(check) {
-                if check.reads_metrics() && component != Component::ApiServer {
+                // Only a missing family says the dump is the wrong component's; a missing
+                // second dump is missing data whatever the component.
+                let lacks_family = check
+                    .needs
+                    .iter()
+                    .any(|n| !matches!(n, Need::TwoDumps { .. }) && self.lacks(n).is_some());
+                if check.reads_metrics() && component != Component::ApiServer && lacks_family {
                     // Another component's dump: the check is for the API server's.
                     (
                         CoverageStatus::NotApplicable,
@@ -266,11 +289,47 @@ mod tests {
             "ETCD001 no-data: no apiserver_storage_size_bytes, apiserver_storage_db_total_size_in_bytes, etcd_db_total_size_in_bytes or etcd_mvcc_db_total_size_in_bytes in the metrics dump",
             "ETCD002 no-data: no etcd_mvcc_db_total_size_in_use_in_bytes and no etcd_mvcc_db_total_size_in_bytes in the metrics dump",
             "ETCD003 no-data: no etcd_request_duration_seconds, etcd_disk_wal_fsync_duration_seconds, etcd_disk_backend_commit_duration_seconds or etcd_server_has_leader in the metrics dump",
+            "ETCD004 no-data: no apiserver_storage_size_bytes, apiserver_storage_db_total_size_in_bytes, etcd_db_total_size_in_bytes or etcd_mvcc_db_total_size_in_bytes in the metrics dump; one metrics dump only (give a later one with --metrics-later)",
             "API003 no-data: no apiserver_request_sli_duration_seconds or apiserver_request_duration_seconds in the metrics dump",
+            "API005 no-data: one metrics dump only (give a later one with --metrics-later)",
             "ADM003 no-data: no apiserver_admission_controller_admission_duration_seconds in the metrics dump",
             "CLI001 no-data: no rest_client_requests_total or rest_client_request_duration_seconds in the metrics dump",
+            "CERT001 no-data: no apiserver_client_certificate_expiration_seconds in the metrics dump",
             "OBJ001 no-data: no apiserver_storage_objects, apiserver_resource_objects or etcd_object_counts in the metrics dump",
         ]);
+    }
+
+    /// The window checks need a second dump, and API005 one at least 1 h after the first; an
+    /// etcd member's single dump lacks a second dump, not the right component.
+    #[test]
+    fn window_checks_need_two_dumps_far_enough_apart() {
+        let dump = "apiserver_request_total{code=\"200\"} 5\napiserver_storage_size_bytes 1e9\n";
+        let status = |held: &Held, id: &str| {
+            let c = held.coverage(crate::checks::by_id(id).unwrap());
+            format!("{} {}", c.status.as_str(), c.reason.unwrap_or_default())
+        };
+        let mut held = Held {
+            metrics: Some(metrics_held(dump)),
+            span_seconds: Some(300.0),
+            ..Held::default()
+        };
+        assert_eq!(status(&held, "ETCD004"), "evaluated ");
+        assert_eq!(
+            status(&held, "API005"),
+            "no-data the dumps span 5 min, less than the 1 h 0 min this check needs"
+        );
+        held.span_seconds = Some(3_600.0);
+        assert_eq!(status(&held, "API005"), "evaluated ");
+        let etcd = Held {
+            metrics: Some(metrics_held(
+                "etcd_server_has_leader 1\netcd_mvcc_db_total_size_in_bytes 5e6\n",
+            )),
+            ..Held::default()
+        };
+        assert_eq!(
+            status(&etcd, "ETCD004"),
+            "no-data one metrics dump only (give a later one with --metrics-later)"
+        );
     }
 
     #[test]
@@ -486,8 +545,8 @@ mod tests {
             assert!(!report.nothing_analysed());
             let (ran, _) = report.evaluated();
             // What apiserver_request_total feeds: API001, API002, and the event counters of API004,
-            // ADM001 and ADM002 (absent, so none happened).
-            assert_eq!(ran, 5, "{:?}", report.coverage);
+            // ADM001, ADM002 and DEP001 (absent, so none happened).
+            assert_eq!(ran, 6, "{:?}", report.coverage);
         }
 
         /// With every threshold at zero, whatever a check can read makes it speak: a check
@@ -512,6 +571,13 @@ mod tests {
             config.admission_controller_p99_seconds = 0.0;
             config.client_p99_seconds = 0.0;
             config.object_count_warn = 0.0;
+            config.etcd_disk_critical_p99_seconds = 0.0;
+            config.etcd_quota_critical_horizon_seconds = 1e15;
+            config.throttled_ratio = 0.0;
+            config.terminated_ratio = 0.0;
+            config.availability_objective = 0.999_999;
+            config.cert_expiry_warn_seconds = 1e15;
+            config.cert_expiry_critical_seconds = 1e15;
             let cluster = [ClusterInput {
                 name: "cluster.yaml",
                 text: include_str!("../samples/cluster.yaml"),

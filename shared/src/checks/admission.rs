@@ -235,6 +235,7 @@ apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"webhook.cer
             config: &config,
             window: "since apiserver start",
             webhook_timeouts: &timeouts,
+            rates: None,
         };
         let messages: Vec<String> = super::adm001(&cx).into_iter().map(|f| f.message).collect();
         // p99 9.25 s: 31 % of the validating webhook's 30 s (no finding), 92.5 % of the mutating one's 10 s.

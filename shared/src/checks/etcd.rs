@@ -1,4 +1,4 @@
-//! ETCD001–ETCD003: the etcd database and its latency.
+//! ETCD001–ETCD004: the etcd database, its latency and its growth.
 
 use super::{Check, Entry, MetricsContext, Need, Run, Severity, GUIDE};
 use crate::format;
@@ -7,12 +7,13 @@ use crate::metrics::summary::{etcd_size, DB_SIZE_METRICS};
 use crate::report::{Evidence, Finding};
 
 pub const ENTRY: Entry = Entry {
-    checks: &[&ETCD001, &ETCD002, &ETCD003],
+    checks: &[&ETCD001, &ETCD002, &ETCD003, &ETCD004],
     run: Run::Metrics(|cx| {
         let mut findings = Vec::new();
         findings.extend(etcd001(cx));
         findings.extend(etcd002(cx));
         findings.extend(etcd003(cx));
+        findings.extend(etcd004(cx));
         findings
     }),
 };
@@ -54,7 +55,9 @@ pub const ETCD002: Check = Check {
 
 /// ## What it does
 /// p99 of the API server's `etcd_request_duration_seconds` per operation, and in an etcd
-/// member's dump WAL fsync and backend commit p99 and `etcd_server_has_leader`.
+/// member's dump WAL fsync and backend commit p99 and `etcd_server_has_leader`. A WAL fsync
+/// or backend commit p99 above 1 s (`etcdDiskCriticalP99Seconds`) is critical, as etcd-mixin's
+/// `etcdHighFsyncDurations` critical tier.
 ///
 /// ## Why is this bad?
 /// Every API request waits on etcd; slow disks or a lost leader stall the whole control plane.
@@ -67,6 +70,32 @@ pub const ETCD003: Check = Check {
     remediation: "Give etcd fast dedicated disks (SSD, provisioned IOPS), keep the database small, and check \
                   network latency between members; on EKS, reduce request volume (LIST calls) and object counts.",
     reference: GUIDE,    needs: &[Need::Family(&["etcd_request_duration_seconds", "etcd_disk_wal_fsync_duration_seconds", "etcd_disk_backend_commit_duration_seconds", "etcd_server_has_leader"])],
+};
+
+/// ## What it does
+/// With two dumps, the database's growth between them projected forward, as etcd-mixin's
+/// `etcdExcessiveDatabaseGrowth` does with `predict_linear`: critical when the quota would be
+/// reached within 4 h (`etcdQuotaCriticalHorizonSeconds`), a warning within 7 d
+/// (`etcdQuotaWarnHorizonSeconds`). Reads the report's `rates` (the same growth it shows).
+///
+/// ## Why is this bad?
+/// A database that grows steadily reaches its quota on a date one can compute; at the quota
+/// the cluster becomes read-only. A short span between the dumps extrapolates noise
+/// (compaction makes the size a sawtooth): take them an hour or more apart.
+pub const ETCD004: Check = Check {
+    id: "ETCD004",
+    severity: Severity::Critical,
+    title: "etcd database reaches its quota soon",
+    rationale: "At the growth measured between the two dumps the database reaches its quota soon; at the quota \
+                etcd raises NOSPACE and the cluster becomes read-only.",
+    remediation: "Find what is being written (OBJ001's object counts, the busiest write verbs and resources) and \
+                  stop the producer (Events, Leases, custom resources written in a loop); take the dumps again \
+                  further apart to confirm the trend.",
+    reference: GUIDE,
+    needs: &[
+        Need::Family(DB_SIZE_METRICS),
+        Need::TwoDumps { min_seconds: 0 },
+    ],
 };
 
 pub fn etcd001(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
@@ -177,16 +206,28 @@ pub fn etcd003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
             "backend commit",
         ),
     ] {
+        let critical = cx.config.etcd_disk_critical_p99_seconds;
         for (_, p99) in p99_by(cx.dump, name, &[]) {
             if p99 > limit {
+                let (severity, threshold) = if p99 > critical {
+                    (Severity::Critical, critical)
+                } else {
+                    (Severity::Warning, limit)
+                };
                 let message = format!(
-                    "etcd {what} p99 is {} {} (threshold {}): the disk is too slow for etcd",
+                    "etcd {what} p99 is {} {} (threshold {}{}): the disk is too slow for etcd",
                     format::seconds(p99),
                     cx.window,
-                    format::seconds(limit)
+                    format::seconds(threshold),
+                    if severity == Severity::Critical {
+                        ", critical"
+                    } else {
+                        ""
+                    }
                 );
-                out.push(Finding::new(
+                out.push(Finding::with_severity(
                     &ETCD003,
+                    severity,
                     message,
                     vec![Evidence::metric(name, &[("quantile", "0.99")], p99)],
                 ));
@@ -211,6 +252,49 @@ pub fn etcd003(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+pub fn etcd004(cx: &MetricsContext<'_, '_>) -> Vec<Finding> {
+    let Some(rates) = cx.rates else {
+        return Vec::new();
+    };
+    let (Some(growth), Some(until), Some(etcd)) = (
+        rates.db_growth_bytes_per_second,
+        rates.seconds_until_quota,
+        etcd_size(cx.dump, cx.config.etcd_default_quota_bytes),
+    ) else {
+        return Vec::new();
+    };
+    let (severity, horizon) = if until <= cx.config.etcd_quota_critical_horizon_seconds {
+        (
+            Severity::Critical,
+            cx.config.etcd_quota_critical_horizon_seconds,
+        )
+    } else if until <= cx.config.etcd_quota_warn_horizon_seconds {
+        (Severity::Warning, cx.config.etcd_quota_warn_horizon_seconds)
+    } else {
+        return Vec::new();
+    };
+    let message = format!(
+        "the etcd database grew {} {} ({}/h, from {}); at that pace it reaches its {} quota in {} (within {}): at the quota etcd raises NOSPACE and the cluster becomes read-only",
+        format::bytes(growth * rates.seconds),
+        cx.window,
+        format::bytes(growth * 3600.0),
+        etcd.source_metric,
+        format::bytes(etcd.quota_bytes),
+        format::duration(until),
+        format::duration(horizon)
+    );
+    vec![Finding::with_severity(
+        &ETCD004,
+        severity,
+        message,
+        vec![Evidence::metric(
+            &etcd.source_metric,
+            &[],
+            etcd.db_size_bytes,
+        )],
+    )]
 }
 
 #[cfg(test)]
@@ -263,5 +347,67 @@ mod tests {
             let found = run("etcd003", &dump);
             assert_eq!(found, vec!["warning ETCD003: etcd list requests: p99 1.00 s since apiserver start over 100 requests (threshold 500 ms)"]);
         }
+    }
+
+    /// Two dumps an hour apart through `analyze`: ETCD004 reads the report's own rates.
+    fn growth(before: f64, after: f64) -> Vec<String> {
+        let dump = |size: f64| {
+            format!("process_start_time_seconds 1000\napiserver_request_total{{code=\"200\"}} 1\napiserver_storage_size_bytes{{storage_cluster_id=\"etcd-0\"}} {size}\n")
+        };
+        let (earlier, later) = (dump(before), dump(after));
+        let inputs = crate::Inputs {
+            metrics: Some(crate::MetricsInput {
+                text: &earlier,
+                taken_at: Some(10_000.0),
+            }),
+            metrics_later: Some(crate::MetricsInput {
+                text: &later,
+                taken_at: Some(13_600.0),
+            }),
+            cluster: &[],
+        };
+        let report = crate::analyze(&inputs, &crate::Config::default()).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.check == "ETCD004")
+            .map(|f| format!("{} {}", f.severity.as_str(), f.message))
+            .collect()
+    }
+
+    #[test]
+    fn growth_projected_to_the_quota() {
+        // 7.0e9 → 7.9e9 in 1 h: 250,000 B/s; (8,589,934,592 − 7.9e9) / 250,000 = 2,759.7 s,
+        // 45 min: within 4 h, critical.
+        assert_eq!(growth(7.0e9, 7.9e9), vec!["critical the etcd database grew 858.3 MiB in the 1 h 0 min between the dumps (858.3 MiB/h, from apiserver_storage_size_bytes); at that pace it reaches its 8.0 GiB quota in 45 min (within 4 h 0 min): at the quota etcd raises NOSPACE and the cluster becomes read-only"]);
+        // 7.0e9 → 7.1e9: 27,777.8 B/s; 1,489,934,592 / 27,777.8 = 53,637.6 s = 14 h 53 min:
+        // within 7 d, a warning.
+        let found = growth(7.0e9, 7.1e9);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("warning the etcd database grew 95.4 MiB"), "{found:?}");
+        assert!(found[0].contains("quota in 14 h 53 min (within 7 d 0 h)"), "{found:?}");
+        // 1 MB/h: 2.5e9 / 277.8 B/s = 9e6 s = 104 d, beyond 7 d; no growth or shrinking: none.
+        assert!(growth(6.0e9, 6.001e9).is_empty());
+        assert!(growth(7.0e9, 7.0e9).is_empty());
+        assert!(growth(7.0e9, 6.0e9).is_empty());
+    }
+
+    #[test]
+    fn disk_latency_critical_tier() {
+        // WAL fsync: 100 syncs, 90 within 0.5 s, all within 2 s: p99 = 0.5 + 1.5 × 9/10 = 1.85 s,
+        // over 1 s: critical. Backend commit: 95 within 0.25 s, all within 0.5 s: p99 = 0.25 +
+        // 0.25 × 4/5 = 0.45 s, over 0.25 s only: a warning.
+        let dump = "# TYPE etcd_disk_wal_fsync_duration_seconds histogram\n\
+                    etcd_disk_wal_fsync_duration_seconds_bucket{le=\"0.5\"} 90\n\
+                    etcd_disk_wal_fsync_duration_seconds_bucket{le=\"2\"} 100\n\
+                    etcd_disk_wal_fsync_duration_seconds_bucket{le=\"+Inf\"} 100\n\
+                    # TYPE etcd_disk_backend_commit_duration_seconds histogram\n\
+                    etcd_disk_backend_commit_duration_seconds_bucket{le=\"0.25\"} 95\n\
+                    etcd_disk_backend_commit_duration_seconds_bucket{le=\"0.5\"} 100\n\
+                    etcd_disk_backend_commit_duration_seconds_bucket{le=\"+Inf\"} 100\n";
+        assert_eq!(run("etcd003", dump), vec![
+            "critical ETCD003: etcd WAL fsync p99 is 1.85 s since apiserver start (threshold 1.00 s, critical): the disk is too slow for etcd",
+            "warning ETCD003: etcd backend commit p99 is 450 ms since apiserver start (threshold 250 ms): the disk is too slow for etcd",
+        ]);
     }
 }

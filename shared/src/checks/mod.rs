@@ -34,6 +34,8 @@ registry! {
     admission,
     client,
     aggregator,
+    deprecated,
+    certificates,
     objects,
     policyreport,
 }
@@ -92,6 +94,8 @@ pub struct MetricsContext<'a, 'd> {
     /// Effective timeout of each admission webhook, by kind and name, when a cluster export
     /// with the webhook configurations was given too.
     pub webhook_timeouts: &'a crate::metrics::timeouts::WebhookTimeouts,
+    /// With two dumps: the window's length and rates (the report's `rates`); `None` with one.
+    pub rates: Option<&'a crate::report::Rates>,
 }
 
 /// A metrics check's function.
@@ -223,6 +227,7 @@ pub(crate) mod tests {
             config: &config,
             window: "since apiserver start",
             webhook_timeouts: &timeouts,
+            rates: None,
         };
         let id = check.to_ascii_uppercase();
         let entry = ENTRIES
