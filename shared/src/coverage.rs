@@ -289,12 +289,9 @@ mod tests {
             "ETCD001 no-data: no apiserver_storage_size_bytes, apiserver_storage_db_total_size_in_bytes, etcd_db_total_size_in_bytes or etcd_mvcc_db_total_size_in_bytes in the metrics dump",
             "ETCD002 no-data: no etcd_mvcc_db_total_size_in_use_in_bytes and no etcd_mvcc_db_total_size_in_bytes in the metrics dump",
             "ETCD003 no-data: no etcd_request_duration_seconds, etcd_disk_wal_fsync_duration_seconds, etcd_disk_backend_commit_duration_seconds or etcd_server_has_leader in the metrics dump",
-            "ETCD004 no-data: no apiserver_storage_size_bytes, apiserver_storage_db_total_size_in_bytes, etcd_db_total_size_in_bytes or etcd_mvcc_db_total_size_in_bytes in the metrics dump; one metrics dump only (give a later one with --metrics-later)",
             "API003 no-data: no apiserver_request_sli_duration_seconds or apiserver_request_duration_seconds in the metrics dump",
-            "API005 no-data: one metrics dump only (give a later one with --metrics-later)",
             "ADM003 no-data: no apiserver_admission_controller_admission_duration_seconds in the metrics dump",
             "CLI001 no-data: no rest_client_requests_total or rest_client_request_duration_seconds in the metrics dump",
-            "CERT001 no-data: no apiserver_client_certificate_expiration_seconds in the metrics dump",
             "OBJ001 no-data: no apiserver_storage_objects, apiserver_resource_objects or etcd_object_counts in the metrics dump",
         ]);
     }
