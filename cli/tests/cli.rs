@@ -283,25 +283,31 @@ fn the_checks_page_is_generated_from_the_registry() {
 
 /// Every corpus dump through the binary: the contract's fields, with the version-specific
 /// size metric, and the etcd members' own quota (2 GiB).
+/// A corpus dump's file name and its JSON report (`--fail-on never`: exit 0), checked against
+/// the schema.
+fn corpus_report(path: &std::path::Path) -> (String, Value) {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+    (name, valid_report(&stdout(&out)))
+}
+
 #[test]
 fn every_corpus_dump_as_json() {
     let Some(dir) = corpus("metrics") else { return };
     for path in files(&dir, "metrics") {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let out = cpguard(
-            &[
-                "analyze",
-                "--metrics",
-                path.to_str().unwrap(),
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ],
-            None,
-        );
-        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
-        let report: Value = valid_report(&stdout(&out));
+        let (name, report) = corpus_report(&path);
         let minor: u32 = name.split('_').nth(2).unwrap().parse().unwrap();
         let metrics = &report["metrics"];
         assert!(
@@ -781,21 +787,7 @@ fn corpus_findings_and_deprecated_apis() {
     let Some(dir) = corpus("metrics") else { return };
     let mut out = String::new();
     for path in files(&dir, "metrics") {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let run = cpguard(
-            &[
-                "analyze",
-                "--metrics",
-                path.to_str().unwrap(),
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ],
-            None,
-        );
-        assert_eq!(run.status.code(), Some(0), "{name}: {}", stderr(&run));
-        let report: Value = valid_report(&stdout(&run));
+        let (name, report) = corpus_report(&path);
         out.push_str(&format!("{name}\n"));
         let mut deprecated = Vec::new();
         for f in report["findings"].as_array().unwrap() {
