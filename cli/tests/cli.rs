@@ -296,6 +296,10 @@ fn corpus_report(path: &std::path::Path) -> (String, Value) {
             "json",
             "--fail-on",
             "never",
+            // A fixed "taken at": by default it is the file's mtime, which is when the
+            // corpus was copied to this machine, and the uptime in the messages follows it.
+            "--taken-at",
+            "2026-11-27T00:00:00Z",
         ],
         None,
     );
