@@ -29,6 +29,7 @@ fn what_each_corpus_dump_lets_run() {
             }),
             metrics_later: None,
             cluster: &[],
+            now: None,
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         assert!(
