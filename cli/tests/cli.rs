@@ -799,6 +799,7 @@ fn unusable_inputs_exit_2_with_the_reason() {
 /// Issue 13: the EKS description is a cluster export (recognised by its shape), its version is
 /// the control plane's, and VER004 reads the calendar at `--now`.
 #[test]
+#[allow(clippy::too_many_lines)] // One scenario: each input and date, then what it gives.
 fn the_eks_description_is_a_cluster_export() {
     const OPEN: &str = "tests/fixtures/eks/describe-cluster-open.json";
     const HARDENED: &str = "tests/fixtures/eks/describe-cluster-hardened.json";

@@ -260,7 +260,7 @@ mod tests {
     fn the_cluster_box_takes_the_eks_description() {
         let config = config();
         let text = format!(
-            "{}\n{}",
+            "{}\n---\n{}",
             sample::CLUSTER,
             r#"{"cluster": {"name": "demo", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/demo", "version": "1.29",
   "resourcesVpcConfig": {"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]},
