@@ -89,6 +89,7 @@ fn main() {
                 }),
                 metrics_later: None,
                 cluster: &[],
+                now: None,
             };
             cpguard_core::analyze(&inputs, &config)
         });

@@ -64,9 +64,12 @@ struct AnalyzeArgs {
     /// When the --metrics-later dump was taken. Default: the file's modification time.
     #[arg(long, value_name = "TIME")]
     later_taken_at: Option<String>,
-    /// A cluster export: `kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml`, or `kubectl version -o json`. Repeatable; `-` reads stdin.
+    /// A cluster export: `kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml`, `kubectl version -o json`, or the EKS description `aws eks describe-cluster --name NAME --output json`. Repeatable; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     cluster: Vec<String>,
+    /// Today, for the EKS support calendar (VER004): a date (2026-11-27), RFC 3339 or Unix seconds. Default: the clock.
+    #[arg(long, value_name = "DATE")]
+    now: Option<String>,
     /// Settings of the unsafe-sysctls policy (JSON or YAML: allowedUnsafeSysctls, forbiddenSysctls, podSecurityVersion).
     #[arg(long, value_name = "FILE")]
     sysctl_settings: Option<String>,
@@ -139,6 +142,17 @@ fn read_input(path: &str) -> Result<(String, Option<f64>), CliError> {
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok((text, mtime))
+}
+
+/// `--now`: a date (00:00 UTC), or a time as `--taken-at` reads it; default the clock.
+fn now(flag: Option<&str>) -> Result<f64, CliError> {
+    let Some(text) = flag else {
+        return Ok(time::now());
+    };
+    let as_date = format!("{text}T00:00:00Z");
+    time::parse(text)
+        .or_else(|| time::parse(&as_date))
+        .ok_or_else(|| CliError::Now(text.to_owned()))
 }
 
 fn taken_at(
@@ -218,6 +232,7 @@ fn run_analyze(args: &AnalyzeArgs) -> Result<ExitCode, CliError> {
             metrics: first,
             metrics_later: second,
             cluster: &cluster,
+            now: Some(now(args.now.as_deref())?),
         },
         &config,
     )?;

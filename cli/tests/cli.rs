@@ -15,10 +15,17 @@ use std::process::{Command, Output, Stdio};
 const SAMPLE: &str = "shared/samples/apiserver.metrics";
 const LATER: &str = "shared/samples/apiserver-later.metrics";
 const TAKEN: &str = "2026-11-27T12:00:00Z";
+/// Today for every `analyze` that names no `--now`: the day the samples were taken, so the
+/// outputs do not change with the clock (VER004 reads the EKS calendar at this date).
+const NOW: &str = "2026-11-27";
 
 fn cpguard(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut args: Vec<&str> = args.to_vec();
+    if args.first() == Some(&"analyze") && !args.contains(&"--now") {
+        args.extend(["--now", NOW]);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_cpguard"))
-        .args(args)
+        .args(&args)
         .current_dir(root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -48,7 +55,8 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn text_and_markdown_of_the_sample() {
     let text = cpguard(&["analyze", "--metrics", SAMPLE, "--taken-at", TAKEN], None);
-    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    // VER004: the sample's 1.31 is past EKS extended support on 2026-11-27.
+    assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
     assert_expected("cli-sample.txt", &stdout(&text));
     let md = cpguard(
         &[
@@ -150,8 +158,22 @@ fn exit_codes() {
         code(&["analyze", "--metrics", SAMPLE, "--fail-on", "warning"]),
         Some(1)
     );
+    // On 2026-11-27 the sample's 1.31 is past EKS extended support (VER004, critical); in
+    // June it was in extended support (a warning), so only warnings are left.
     assert_eq!(
         code(&["analyze", "--metrics", SAMPLE, "--fail-on", "critical"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--fail-on",
+            "critical",
+            "--now",
+            "2026-06-01"
+        ]),
         Some(0)
     );
     assert_eq!(
@@ -300,6 +322,9 @@ fn corpus_report(path: &std::path::Path) -> (String, Value) {
             // corpus was copied to this machine, and the uptime in the messages follows it.
             "--taken-at",
             "2026-11-27T00:00:00Z",
+            // And a fixed "today" for VER004's calendar.
+            "--now",
+            "2026-11-27",
         ],
         None,
     );
@@ -426,6 +451,7 @@ fn cluster_export_findings_name_the_objects() {
         vec![
             "SYS001 Pod/cache/redis-0 spec.securityContext.sysctls[0]",
             "SYS002 CronJob/ops/tuner spec.jobTemplate.spec.template.spec.securityContext.sysctls[0]",
+            "VER004 EKS release calendar (compiled 2026-11-29, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar) 1.31: end of standard support 2025-11-26, end of extended support 2026-11-26",
             "WH001 ValidatingWebhookConfiguration/policy-engine webhooks[0].rules[0]",
             "VER003 Node/ip-10-0-2-20.ec2.internal status.nodeInfo.kubeletVersion",
             "WH003 ValidatingWebhookConfiguration/policy-engine webhooks[0].namespaceSelector",
@@ -820,4 +846,165 @@ fn corpus_findings_and_deprecated_apis() {
         assert_eq!(deprecated, expected, "{name}");
     }
     assert_expected("cli-corpus-findings.txt", &out);
+}
+
+/// Issue 13: the EKS description is a cluster export (recognised by its shape), its version is
+/// the control plane's, and VER004 reads the calendar at `--now`.
+#[test]
+#[allow(clippy::too_many_lines)] // One scenario: each input and date, then what it gives.
+fn the_eks_description_is_a_cluster_export() {
+    const OPEN: &str = "tests/fixtures/eks/describe-cluster-open.json";
+    const HARDENED: &str = "tests/fixtures/eks/describe-cluster-hardened.json";
+    let run = |args: &[&str]| {
+        let out = cpguard(args, None);
+        let json: Value =
+            serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+        (out.status.code(), json)
+    };
+    let findings = |json: &Value| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["severity"].as_str().unwrap(),
+                    f["check"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let status = |json: &Value, id: &str| -> String {
+        json["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // 1.29 on 2026-01-15: in extended support (to 2026-03-23), a warning: exit 0.
+    let args = ["analyze", "--cluster", OPEN, "--format", "json"];
+    let (code, json) = run(&[&args[..], &["--now", "2026-01-15"]].concat());
+    assert_eq!(code, Some(0));
+    assert_eq!(findings(&json), vec![
+        "warning EKS002 EKS cluster shop-prod: control-plane log types api, audit, authenticator are not enabled",
+        "warning EKS003 EKS cluster shop-prod: authentication mode CONFIG_MAP: access is managed only through the aws-auth ConfigMap, and access entries are not enabled",
+        "warning VER004 control plane 1.29 (1.29) is in EKS extended support on 2026-01-15, billed extra per cluster hour, until 2026-03-23 (EKS calendar compiled 2026-11-29)",
+        "info EKS001 EKS cluster shop-prod: the API server endpoint is public and open to the internet (publicAccessCidrs includes 0.0.0.0/0), and private access is off: nodes and clients reach the API only through it, so turn private access on before restricting it",
+    ]);
+    for id in ["EKS001", "EKS002", "EKS003", "VER004"] {
+        assert_eq!(status(&json, id), "evaluated", "{id}");
+    }
+    assert_eq!(status(&json, "VER001"), "no-data");
+    assert_eq!(json["cluster"]["control_plane_version"], "1.29");
+    assert_eq!(json["support"]["status"], "extended");
+    assert_eq!(json["support"]["now"], "2026-01-15");
+    assert_eq!(json["support"]["calendar_compiled"], "2026-11-29");
+    // Nothing names the account, an ARN, the endpoint or the OIDC issuer.
+    let text = json.to_string();
+    for withheld in ["111122223333", "arn:aws", "0A1B2C3D4E5F", "LS0tLS1CRUdJTi"] {
+        assert!(!text.contains(withheld), "{withheld} in {text}");
+    }
+    // From 2026-03-23 (00:00 UTC) 1.29 is past extended support: critical, exit 1.
+    let (code, json) = run(&[&args[..], &["--now", "2026-03-23"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(findings(&json).contains(&"critical VER004 control plane 1.29 (1.29) is past the end of EKS extended support (2026-03-23) on 2026-03-23: EKS upgrades it on its own, at any time (EKS calendar compiled 2026-11-29)".to_owned()));
+    // The hardened cluster: nothing; its 1.33 is in standard support until 2026-07-29.
+    let (code, json) = run(&[
+        "analyze",
+        "--cluster",
+        HARDENED,
+        "--format",
+        "json",
+        "--now",
+        "2026-01-15",
+    ]);
+    assert_eq!(code, Some(0));
+    assert!(findings(&json).is_empty(), "{:?}", findings(&json));
+    assert_eq!(json["support"]["status"], "standard");
+    // Text and Markdown show the calendar's date.
+    for format in ["text", "markdown"] {
+        let out = cpguard(
+            &[
+                "analyze",
+                "--cluster",
+                HARDENED,
+                "--format",
+                format,
+                "--now",
+                "2026-01-15",
+            ],
+            None,
+        );
+        assert!(stdout(&out).contains("EKS support of 1.33 on 2026-01-15: standard (standard support to 2026-07-29, extended to 2027-07-29); calendar compiled 2026-11-29 from https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar"), "{format}: {}", stdout(&out));
+    }
+    // With the cluster's objects, the AUTH fixes say whether access entries are enabled.
+    let (_, json) = run(&[
+        "analyze",
+        "--cluster",
+        "tests/fixtures/eks/aws-auth.yaml",
+        "--cluster",
+        "shared/samples/cluster.yaml",
+        "--cluster",
+        HARDENED,
+        "--format",
+        "json",
+    ]);
+    let auth: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"].as_str().unwrap().starts_with("AUTH"))
+        .collect();
+    assert_eq!(auth.len(), 1, "{auth:?}");
+    for f in auth {
+        assert!(f["remediation"].as_str().unwrap().ends_with("EKS cluster shop-staging has authentication mode API_AND_CONFIG_MAP: access entries are enabled, so this identity can move to an access entry."), "{f}");
+    }
+    // `kubectl version` wins over the description's minor.
+    assert_eq!(
+        json["cluster"]["control_plane_version"],
+        "v1.31.4-eks-2d5f260"
+    );
+    let bad = cpguard(&["analyze", "--cluster", HARDENED, "--now", "soon"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--now \"soon\": use a date (2026-11-27)"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+/// VER004 from a metrics dump alone: `kubernetes_build_info` gives the version.
+#[test]
+fn ver004_reads_the_version_from_the_metrics_dump() {
+    let out = cpguard(
+        &[
+            "analyze",
+            "--metrics",
+            SAMPLE,
+            "--taken-at",
+            TAKEN,
+            "--now",
+            "2026-05-01",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let ver004: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "VER004")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(ver004, vec!["control plane v1.31.4-eks-2d5f260 (1.31) is in EKS extended support on 2026-05-01, billed extra per cluster hour, until 2026-11-26 (EKS calendar compiled 2026-11-29)"]);
+    let coverage = json["coverage"].as_array().unwrap();
+    let eks001 = coverage.iter().find(|c| c["check"] == "EKS001").unwrap();
+    assert_eq!(eks001["status"], "not-applicable");
+    assert_eq!(eks001["reason"], "no cluster export given");
 }

@@ -41,6 +41,10 @@ fn analyze(inputs: &[&str], format: &str, fail_on: &str) -> Output {
         "analyze",
         "--taken-at",
         TAKEN,
+        // A day when the samples' 1.31 is in EKS standard support, so VER004 (which judges
+        // the calendar, not an input's line) stays out of the location tests.
+        "--now",
+        "2025-06-01",
         "--format",
         format,
         "--fail-on",

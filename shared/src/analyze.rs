@@ -1,6 +1,6 @@
 //! `analyze`: inputs and thresholds in, a [`Report`] out. Every face calls this.
 
-use crate::checks::{self, api, objects, ClusterContext, MetricsContext};
+use crate::checks::{self, api, objects, support, ClusterContext, MetricsContext};
 use crate::cluster::{self, load};
 use crate::config::Config;
 use crate::coverage::{ClusterHeld, Held, MetricsHeld};
@@ -31,8 +31,12 @@ pub struct Inputs<'a> {
     pub metrics: Option<MetricsInput<'a>>,
     /// A second dump of the same API server, taken later: enables rates.
     pub metrics_later: Option<MetricsInput<'a>>,
-    /// Cluster exports (`kubectl get ... -o yaml|json`, `kubectl version -o json`).
+    /// Cluster exports (`kubectl get ... -o yaml|json`, `kubectl version -o json`, the EKS
+    /// description `aws eks describe-cluster --name NAME --output json`).
     pub cluster: &'a [ClusterInput<'a>],
+    /// Today, as Unix seconds: what the EKS support calendar is read at (VER004). The core
+    /// reads no clock: the CLI passes `--now` or its clock, the viewer the page's.
+    pub now: Option<f64>,
 }
 
 /// One cluster export and the name to cite it by in diagnostics.
@@ -175,6 +179,7 @@ pub fn analyze_with_progress(
     // Cluster exports first: their webhook configurations give ADM001 the real timeouts.
     let mut objects = Vec::new();
     let mut server_version = None;
+    let mut eks = None;
     let mut empty_files = Vec::new();
     for (index, input) in inputs.cluster.iter().enumerate() {
         progress(Stage::Cluster {
@@ -191,18 +196,22 @@ pub fn analyze_with_progress(
                 level: d.level,
                 message: d.message.clone(),
             }));
-        if loaded.objects.is_empty() {
+        if loaded.objects.is_empty() && loaded.eks.is_none() {
             empty_files.push((input.name, recognise::cluster(input.text, &loaded)));
         }
         server_version = server_version.or(loaded.server_version);
+        eks = eks.or(loaded.eks);
         objects.extend(loaded.objects);
     }
-    let cluster_empty = !inputs.cluster.is_empty() && objects.is_empty();
+    // The EKS description alone is something to analyse (EKS001–EKS003, VER004).
+    let cluster_empty = !inputs.cluster.is_empty() && objects.is_empty() && eks.is_none();
     note_empty_cluster_files(empty_files, cluster_empty, &mut report);
     let timeouts = webhook_timeouts(&objects);
     let mut held = Held {
         cluster: (!inputs.cluster.is_empty()).then(|| ClusterHeld::of(&objects)),
         cluster_empty,
+        eks_description: eks.is_some(),
+        today: inputs.now.is_some(),
         ..Held::default()
     };
     match (inputs.metrics, inputs.metrics_later) {
@@ -224,26 +233,34 @@ pub fn analyze_with_progress(
         .as_ref()
         .and_then(|m| m.rates.as_ref())
         .map(|r| r.seconds);
-    held.control_plane_version = server_version.is_some()
-        || report
-            .metrics
-            .as_ref()
-            .is_some_and(|m| m.kubernetes_version.is_some());
-    if !inputs.cluster.is_empty() {
-        let control_plane = server_version.or_else(|| {
+    // The control plane's version: `kubectl version`, else the metrics dump's, else the EKS
+    // description's (a minor only, `1.29`).
+    let control_plane = server_version
+        .or_else(|| {
             report
                 .metrics
                 .as_ref()
                 .and_then(|m| m.kubernetes_version.clone())
-        });
-        report.findings.extend(checks::run_cluster(&ClusterContext {
-            objects: &objects,
-            control_plane: control_plane.as_deref(),
-            sysctls: &sysctls,
-            config,
-        }));
+        })
+        .or_else(|| eks.as_ref().and_then(|e| e.version.clone()));
+    held.control_plane_version = control_plane.is_some();
+    // Cluster checks run on whatever was given: without a cluster export they find nothing
+    // but VER004, which reads only the version.
+    report.findings.extend(checks::run_cluster(&ClusterContext {
+        objects: &objects,
+        control_plane: control_plane.as_deref(),
+        eks: eks.as_ref(),
+        now: inputs.now,
+        sysctls: &sysctls,
+        config,
+    }));
+    if !inputs.cluster.is_empty() {
         report.cluster = Some(cluster::summary(&objects, control_plane.as_deref()));
     }
+    report.support = control_plane
+        .as_deref()
+        .zip(inputs.now)
+        .and_then(|(version, now)| support::summary(version, now));
     report.coverage = held.all();
     report.cap_findings(crate::report::MAX_FINDINGS_PER_CHECK);
     report.sort();
@@ -450,6 +467,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 }),
                 metrics_later: None,
                 cluster: &[],
+                now: None,
             },
             &Config::default(),
         )
@@ -483,6 +501,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 taken_at: Some(5300.0),
             }),
             cluster: &[],
+            now: None,
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
@@ -524,6 +543,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 taken_at: Some(5300.0),
             }),
             cluster: &cluster,
+            now: None,
         };
         let mut stages = Vec::new();
         analyze_with_progress(&inputs, &Config::default(), &mut |s| stages.push(s)).unwrap();
@@ -555,6 +575,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 taken_at: None,
             }),
             cluster: &[],
+            now: None,
         };
         assert_eq!(
             analyze(&inputs, &Config::default()).unwrap_err(),
@@ -574,6 +595,7 @@ apiserver_request_total{code=\"500\",verb=\"GET\",resource=\"pods\",subresource=
                 taken_at: Some(2.0),
             }),
             cluster: &[],
+            now: None,
         };
         assert!(matches!(
             analyze(&inputs, &Config::default()),
@@ -598,6 +620,7 @@ apiserver_admission_webhook_admission_duration_seconds_bucket{name=\"quick.examp
                 }),
                 metrics_later: None,
                 cluster,
+                now: None,
             };
             analyze(&inputs, &Config::default())
                 .unwrap()

@@ -69,11 +69,17 @@ pub enum Need {
     /// Any one of these objects, as `Kind/namespace/name`.
     Object(&'static [&'static str]),
     /// The control plane's version: `kubectl version -o json` as a cluster input, or
-    /// `kubernetes_build_info` in the metrics dump.
+    /// `kubernetes_build_info` in the metrics dump, or the EKS description's `version`.
     ControlPlaneVersion,
     /// Two dumps of the same API server (`--metrics-later`), taken at least this many seconds
     /// apart: the check reads the window between them (growth, burn rates).
     TwoDumps { min_seconds: u32 },
+    /// The EKS description: `aws eks describe-cluster --name NAME --output json`, given as a
+    /// cluster export.
+    EksDescription,
+    /// Today's date: `cpguard analyze --now`, else the clock of the machine that analyses
+    /// (the core reads no clock; every face passes it in `Inputs::now`).
+    Today,
 }
 
 impl Need {
@@ -100,7 +106,12 @@ impl Need {
             Need::Kind(kinds) => format!("{} objects", names(kinds)),
             Need::Object(objects) => names(objects),
             Need::ControlPlaneVersion => {
-                "the control-plane version (`kubectl version -o json`, or `kubernetes_build_info`)"
+                "the control-plane version (`kubectl version -o json`, `kubernetes_build_info`, or the EKS description)"
+                    .to_owned()
+            }
+            Need::Today => "today's date (`--now`, else the clock)".to_owned(),
+            Need::EksDescription => {
+                "the EKS description (`aws eks describe-cluster --name NAME --output json`)"
                     .to_owned()
             }
             Need::TwoDumps { min_seconds: 0 } => {

@@ -69,6 +69,7 @@ impl ClusterHeld {
 }
 
 /// Everything the checks could read.
+#[allow(clippy::struct_excessive_bools)] // Independent facts about the inputs, not a state machine.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Held {
     /// `None`: no metrics dump was given.
@@ -77,10 +78,15 @@ pub struct Held {
     pub cluster: Option<ClusterHeld>,
     /// The cluster exports yielded no object at all.
     pub cluster_empty: bool,
-    /// The control plane's version is known (`kubectl version`, or the metrics dump).
+    /// The control plane's version is known (`kubectl version`, the metrics dump, or the EKS
+    /// description).
     pub control_plane_version: bool,
     /// Seconds between the two metrics dumps; `None` with one dump.
     pub span_seconds: Option<f64>,
+    /// The cluster exports held the EKS description (`aws eks describe-cluster`).
+    pub eks_description: bool,
+    /// Today's date was given (`Inputs::now`).
+    pub today: bool,
 }
 
 /// "a or b or c".
@@ -124,7 +130,7 @@ impl Held {
             .then(|| (format!("no {}", alternatives(names)), CLUSTER)),
             Need::ControlPlaneVersion => (!self.control_plane_version).then(|| {
                 (
-                    "no control-plane version (give `kubectl version -o json` as a cluster export, or a metrics dump)".to_owned(),
+                    "no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)".to_owned(),
                     "",
                 )
             }),
@@ -143,6 +149,15 @@ impl Held {
                 )),
                 Some(_) => None,
             },
+            Need::EksDescription => (!self.eks_description).then(|| {
+                (
+                    "no EKS description (give `aws eks describe-cluster --name NAME --output json` as a cluster export)".to_owned(),
+                    "",
+                )
+            }),
+            Need::Today => {
+                (!self.today).then(|| ("no date for today (give --now)".to_owned(), ""))
+            }
         }
     }
 
@@ -166,6 +181,16 @@ impl Held {
 
     /// Why `check` cannot apply to these inputs at all, if it cannot.
     fn not_applicable(&self, check: &Check) -> Option<String> {
+        // A check that reads only the version and the date (VER004) applies to any input: the
+        // version may come from the metrics dump as well as from a cluster export.
+        let any_input = check
+            .needs
+            .iter()
+            .all(|n| matches!(n, Need::ControlPlaneVersion | Need::Today));
+        if any_input {
+            return (self.metrics.is_none() && self.cluster.is_none())
+                .then(|| "no metrics dump or cluster export given".to_owned());
+        }
         if check.reads_metrics() {
             let Some(m) = &self.metrics else {
                 return Some("no metrics dump given".to_owned());
@@ -385,13 +410,17 @@ mod tests {
             "WH003 no-data: no ValidatingWebhookConfiguration or MutatingWebhookConfiguration objects in the cluster export",
             "WH004 no-data: no ValidatingWebhookConfiguration or MutatingWebhookConfiguration objects in the cluster export",
             "WH005 no-data: no ValidatingWebhookConfiguration or MutatingWebhookConfiguration objects in the cluster export",
-            "VER001 no-data: no control-plane version (give `kubectl version -o json` as a cluster export, or a metrics dump)",
-            "VER002 no-data: no control-plane version (give `kubectl version -o json` as a cluster export, or a metrics dump)",
-            "VER003 no-data: no control-plane version (give `kubectl version -o json` as a cluster export, or a metrics dump)",
+            "VER001 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)",
+            "VER002 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)",
+            "VER003 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)",
             "NET001 no-data: no ConfigMap/kube-system/kube-proxy-config or ConfigMap/kube-system/kube-proxy and no Service objects in the cluster export",
             "SA001 no-data: no Secret objects in the cluster export",
             "POL001 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",
             "POL002 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",
+            "EKS001 no-data: no EKS description (give `aws eks describe-cluster --name NAME --output json` as a cluster export)",
+            "EKS002 no-data: no EKS description (give `aws eks describe-cluster --name NAME --output json` as a cluster export)",
+            "EKS003 no-data: no EKS description (give `aws eks describe-cluster --name NAME --output json` as a cluster export)",
+            "VER004 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump); no date for today (give --now)",
         ]);
         let empty = Held {
             cluster: Some(ClusterHeld::default()),
@@ -432,6 +461,7 @@ mod tests {
                     taken_at: Some(5300.0),
                 }),
                 cluster: &cluster,
+                now: None,
             };
             analyze(&inputs, &Config::default()).unwrap()
         }
@@ -588,6 +618,7 @@ mod tests {
                     metrics: Some(MetricsInput { text: metrics, taken_at: Some(1.7950464e9 + 734_400.0) }),
                     metrics_later: later.map(|text| MetricsInput { text, taken_at: Some(1.7950464e9 + 735_000.0) }),
                     cluster: &cluster,
+                    now: None,
                 };
                 let report = analyze(&inputs, &config).unwrap();
                 let mut spoke = 0;

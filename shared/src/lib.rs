@@ -5,6 +5,7 @@
 //! `wasm32-unknown-unknown` alike.
 
 pub mod analyze;
+pub mod calendar;
 pub mod catalog;
 pub mod checks;
 pub mod cluster;

@@ -311,6 +311,9 @@ pub fn text(report: &Report) -> String {
     if let Some(c) = &report.cluster {
         cluster_text(&mut out, c);
     }
+    if let Some(s) = &report.support {
+        let _ = writeln!(out, "\n{}", t(&s.line()));
+    }
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n{} notes on the input:", report.diagnostics.len());
         for d in report.diagnostics.iter().take(20) {
@@ -354,6 +357,9 @@ pub fn markdown(report: &Report) -> String {
         .and_then(|c| c.policy_reports.as_ref())
     {
         let _ = writeln!(out, "\n- {}", md(&p.line()));
+    }
+    if let Some(s) = &report.support {
+        let _ = writeln!(out, "\n- {}", md(&s.line()));
     }
     if !report.findings.is_empty() {
         out.push_str("\n| severity | check | finding |\n|---|---|---|\n");

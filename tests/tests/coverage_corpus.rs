@@ -29,6 +29,8 @@ fn what_each_corpus_dump_lets_run() {
             }),
             metrics_later: None,
             cluster: &[],
+            // The day the calendar is read at (VER004): fixed, so the output stays.
+            now: Some(1_795_780_800.0), // 2026-11-27
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         cpguard_tests::valid_report(&cpguard_core::render::json(&report));
@@ -37,8 +39,17 @@ fn what_each_corpus_dump_lets_run() {
             "{name}: {:?}",
             report.unusable_inputs
         );
-        let (ran, all) = report.evaluated();
+        let (_, all) = report.evaluated();
         assert_eq!(all, cpguard_core::checks::REGISTRY.len());
+        let ran = report
+            .coverage
+            .iter()
+            .filter(|c| c.status == CoverageStatus::Evaluated)
+            .filter(|c| {
+                cpguard_core::checks::by_id(&c.check)
+                    .is_some_and(cpguard_core::catalog::Check::reads_metrics)
+            })
+            .count();
         out.push_str(&format!(
             "{name}: {ran} of {metrics_checks} metrics checks evaluated\n"
         ));
@@ -49,6 +60,13 @@ fn what_each_corpus_dump_lets_run() {
                 continue;
             }
             out.push_str(&format!("  {} {}: {reason}\n", c.check, c.status.as_str()));
+        }
+        // VER004 reads the dump's `kubernetes_build_info` against the EKS calendar.
+        if let Some(support) = &report.support {
+            out.push_str(&format!(
+                "  VER004 {} {}: {}\n",
+                support.control_plane_version, support.minor, support.status
+            ));
         }
         if name.ends_with("_apiserver.metrics") {
             // Every check an API server's dump can feed runs on every version 1.22–1.35;

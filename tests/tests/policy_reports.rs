@@ -208,6 +208,7 @@ fn reports_become_findings_with_their_engine() {
             metrics: None,
             metrics_later: None,
             cluster: &inputs,
+            now: None,
         },
         &Config::default(),
     )

@@ -13,7 +13,8 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(root().join("shared/samples").join(name)).unwrap()
 }
 
-/// The samples together: metrics, a later dump, a cluster export and PolicyReports.
+/// The samples together: metrics, a later dump, a cluster export, PolicyReports and an EKS
+/// description (so `support` and the EKS findings are in it).
 fn sample_report() -> Value {
     let (earlier, later, cluster, reports) = (
         sample("apiserver.metrics"),
@@ -21,6 +22,9 @@ fn sample_report() -> Value {
         sample("cluster.yaml"),
         sample("policyreports.yaml"),
     );
+    let eks =
+        std::fs::read_to_string(root().join("tests/fixtures/eks/describe-cluster-open.json"))
+            .unwrap();
     let exports = [
         ClusterInput {
             name: "cluster.yaml",
@@ -29,6 +33,10 @@ fn sample_report() -> Value {
         ClusterInput {
             name: "policyreports.yaml",
             text: &reports,
+        },
+        ClusterInput {
+            name: "describe-cluster.json",
+            text: &eks,
         },
     ];
     let inputs = Inputs {
@@ -41,6 +49,7 @@ fn sample_report() -> Value {
             taken_at: Some(1_764_411_000.0),
         }),
         cluster: &exports,
+        now: Some(1_764_410_400.0),
     };
     let report = analyze(&inputs, &Config::default()).unwrap();
     valid_report(&cpguard_core::render::json(&report))

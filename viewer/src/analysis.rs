@@ -22,6 +22,8 @@ pub struct Job<'a> {
     pub metrics_later: Option<Dump<'a>>,
     /// The cluster export and the name its diagnostics cite.
     pub cluster: Option<(&'a str, &'a str)>,
+    /// Today (Unix seconds), for the EKS support calendar: the page's clock.
+    pub now: Option<f64>,
 }
 
 /// What the worker sends back.
@@ -63,6 +65,7 @@ pub fn run(job: &Job<'_>, progress: &mut dyn FnMut(Stage)) -> Outcome {
         metrics: dump(job.metrics),
         metrics_later: dump(job.metrics_later),
         cluster: &cluster,
+        now: job.now,
     };
     match analyze_with_progress(&inputs, &config, progress) {
         Ok(report) => Outcome::Done {
@@ -150,6 +153,7 @@ mod tests {
             }),
             metrics_later: None,
             cluster: Some(("cluster.yaml", sample::CLUSTER)),
+            now: None,
         };
         let mut stages = Vec::new();
         let Outcome::Done { json, markdown, .. } = run(&job, &mut |s| stages.push(s.label()))
@@ -167,6 +171,7 @@ mod tests {
             }),
             metrics_later: None,
             cluster: &cluster,
+            now: None,
         };
         let report = cpguard_core::analyze(&inputs, &Config::default()).unwrap();
         assert_eq!(json, render::json(&report));
@@ -193,6 +198,7 @@ mod tests {
             }),
             metrics_later: None,
             cluster: Some(("c.yaml", "kind: Secret\ndata: [unclosed\n")),
+            now: None,
         };
         let Outcome::Done { json, excerpts, .. } = run(&job, &mut |_| {}) else {
             panic!("bad lines are diagnostics, not failures");
@@ -246,6 +252,45 @@ mod tests {
             assert!(!out.contains("wJalrXUtnFEMI"), "{out}");
             assert!(!out.contains("hunter2"), "{out}");
         }
+    }
+
+    /// Issue 13: the EKS description pasted into the cluster box, after a cluster export (one
+    /// box, several documents), is read by its shape, and the job's `now` dates VER004.
+    #[test]
+    fn the_cluster_box_takes_the_eks_description() {
+        let config = config();
+        let text = format!(
+            "{}\n---\n{}",
+            sample::CLUSTER,
+            r#"{"cluster": {"name": "demo", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/demo", "version": "1.29",
+  "resourcesVpcConfig": {"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]},
+  "logging": {"clusterLogging": [{"types": ["api", "audit", "authenticator"], "enabled": true}]},
+  "accessConfig": {"authenticationMode": "API"}}}"#
+        );
+        let job = Job {
+            config: &config,
+            cluster: Some(("cluster.yaml", &text)),
+            now: Some(1_795_780_800.0), // 2026-11-27
+            ..Job::default()
+        };
+        let Outcome::Done { json, .. } = run(&job, &mut |_| {}) else {
+            panic!("analysed");
+        };
+        let report: cpguard_core::Report = serde_json::from_str(&json).unwrap();
+        let eks001 = report
+            .findings
+            .iter()
+            .find(|f| f.check == "EKS001")
+            .unwrap();
+        assert_eq!(eks001.message, "EKS cluster demo: the API server endpoint is public and open to the internet (publicAccessCidrs includes 0.0.0.0/0), though private access is on: nodes and in-VPC clients do not need it");
+        // The sample's `kubectl version` (1.31) is the control plane's, past extended support.
+        let ver004 = report
+            .findings
+            .iter()
+            .find(|f| f.check == "VER004")
+            .unwrap();
+        assert!(ver004.message.starts_with("control plane v1.31.4-eks-2d5f260 (1.31) is past the end of EKS extended support (2026-11-26) on 2026-11-27"), "{}", ver004.message);
+        assert!(!json.contains("111122223333"));
     }
 
     #[test]

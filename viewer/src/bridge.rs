@@ -119,6 +119,8 @@ impl ReceivedJob {
                 .cluster
                 .as_ref()
                 .map(|(name, text)| (name.as_str(), text.as_str())),
+            // The worker's clock: the core reads none.
+            now: Some(js_sys::Date::now() / 1000.0),
         }
     }
 }

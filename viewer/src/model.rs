@@ -113,6 +113,7 @@ pub fn job(state: &State, now_s: f64) -> Result<JobSpec, String> {
         metrics: dump_input(&metrics),
         metrics_later: dump_input(&metrics_later),
         cluster: &[],
+        now: None,
     };
     cpguard_core::analyze::check_inputs(&inputs, &config).map_err(|e| match e {
         InputError::LaterWithoutEarlier => {
@@ -537,6 +538,7 @@ mod tests {
             }),
             metrics_later: None,
             cluster: &cluster,
+            now: None,
         };
         let report = cpguard_core::analyze(&inputs, &cpguard_core::Config::default()).unwrap();
         assert!(report.nothing_analysed());

@@ -365,6 +365,7 @@ mod tests {
                 taken_at: Some(13_600.0),
             }),
             cluster: &[],
+            now: None,
         };
         let report = crate::analyze(&inputs, &crate::Config::default()).unwrap();
         report

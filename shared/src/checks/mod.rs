@@ -38,6 +38,8 @@ registry! {
     certificates,
     objects,
     policyreport,
+    eks,
+    support,
 }
 
 /// One file's checks and the function that finds them.
@@ -105,11 +107,17 @@ pub type MetricsCheck = fn(&MetricsContext<'_, '_>) -> Vec<Finding>;
 pub type ClusterCheck = fn(&ClusterContext<'_>) -> Vec<Finding>;
 
 /// What a cluster check reads: every object of the exports, the control plane's version and the
-/// settings.
+/// settings. Cluster checks run whenever some input was given: with no cluster export,
+/// `objects` is empty (VER004 needs only the control plane's version).
 pub struct ClusterContext<'a> {
     pub objects: &'a [Object],
-    /// From `kubectl version -o json`, else the metrics dump's `kubernetes_build_info`.
+    /// From `kubectl version -o json`, else the metrics dump's `kubernetes_build_info`, else
+    /// the EKS description's `version`.
     pub control_plane: Option<&'a str>,
+    /// The EKS description (`aws eks describe-cluster`), when given among the cluster exports.
+    pub eks: Option<&'a crate::cluster::EksCluster>,
+    /// Today, as Unix seconds (`Inputs::now`).
+    pub now: Option<f64>,
     /// The unsafe-sysctls policy built from `config.sysctl_settings`.
     pub sysctls: &'a SysctlPolicy,
     pub config: &'a Config,
@@ -312,6 +320,7 @@ pub(crate) mod tests {
             }),
             metrics_later: None,
             cluster: &cluster,
+            now: None,
         };
         let report = crate::analyze(&inputs, &Config::default()).unwrap();
         let ids: HashSet<String> = report
@@ -349,6 +358,8 @@ mod cluster_tests {
         let findings = super::run_cluster(&super::ClusterContext {
             objects: &loaded.objects,
             control_plane: None,
+            eks: None,
+            now: None,
             sysctls: &SysctlPolicy::baseline_latest(),
             config: &Config::default(),
         });

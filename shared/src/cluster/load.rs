@@ -1,5 +1,6 @@
 //! Loading whatever `kubectl` wrote: a `kind: List` (or any `*List`) with `items`,
-//! multi-document YAML, single objects, JSON (`-o json`), `kubectl version -o json`, with
+//! multi-document YAML, single objects, JSON (`-o json`), `kubectl version -o json`, the EKS
+//! description (`aws eks describe-cluster`, recognised by its shape: see [`super::eks`]), with
 //! `kubectl` warning lines before the content. One bad document becomes a diagnostic with its
 //! line and the rest is read. YAML is decoded by serde_yaml_ng (libyaml), whose alias
 //! expansion is bounded (100 × the document's events) and nesting limited to 128 levels.
@@ -15,6 +16,8 @@ pub struct Loaded {
     pub objects: Vec<Object>,
     /// The control-plane version, when a `kubectl version -o json` document was given.
     pub server_version: Option<String>,
+    /// The EKS description, when `aws eks describe-cluster` output was given.
+    pub eks: Option<super::EksCluster>,
     pub diagnostics: Vec<Diagnostic>,
     overflow: Overflow,
 }
@@ -57,6 +60,13 @@ impl Loaded {
         if let Some(version) = object.server_version.take().and_then(|v| v.git_version) {
             self.server_version = Some(version);
             if object.kind.is_none() {
+                return;
+            }
+        }
+        // The EKS description is recognised by its shape: no `kind`, a `cluster` map.
+        if let Some(eks) = object.eks.0.take() {
+            if object.kind.is_none() && eks.is_description() {
+                self.eks = Some(eks);
                 return;
             }
         }

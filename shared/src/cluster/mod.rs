@@ -1,9 +1,11 @@
 //! Cluster exports: what `kubectl get ... -o yaml|json` produced, loaded into minimal views.
 
+pub mod eks;
 mod load;
 pub mod policyreport;
 mod summary;
 
+pub use eks::EksCluster;
 pub use load::{decode_yaml, load, Loaded, MAX_FLOW_DEPTH};
 pub use summary::{proxy_mode, summary};
 
@@ -57,6 +59,9 @@ pub struct Object {
     pub items: Option<Vec<Object>>,
     /// Set when the document is `kubectl version -o json` output.
     pub server_version: Option<VersionInfo>,
+    /// Set when the document is the EKS description (`aws eks describe-cluster`).
+    #[serde(rename = "cluster")]
+    pub eks: eks::MaybeEks,
     /// A PolicyReport's (or OpenReports Report's) audited resource.
     pub scope: Option<policyreport::ObjectReference>,
     /// A PolicyReport's results.

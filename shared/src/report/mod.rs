@@ -243,6 +243,48 @@ pub struct Report {
     /// Inputs with nothing to analyse (the CLI exits 2 unless `--allow-unusable`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unusable_inputs: Vec<UnusableInput>,
+    /// The control plane's minor against the embedded EKS support calendar (VER004), when
+    /// its version and today's date are known; with the calendar's own date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<SupportSummary>,
+}
+
+/// Where the control plane's minor stands in the EKS support calendar, and how old that
+/// calendar is (so a stale one shows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SupportSummary {
+    /// As the input gave it: `v1.29.3-eks-4c0ab0f`, `1.29`.
+    pub control_plane_version: String,
+    /// `1.29`.
+    pub minor: String,
+    /// `standard`, `extended`, `ended` or `unknown` (a minor the calendar cannot place).
+    pub status: Cow<'static, str>,
+    /// `YYYY-MM-DD` (UTC), when the calendar lists the minor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_standard_support: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_extended_support: Option<String>,
+    /// The day judged at (`cpguard analyze --now`, else the clock): `YYYY-MM-DD`.
+    pub now: String,
+    /// When the calendar was compiled (`YYYY-MM-DD`), and from where.
+    pub calendar_compiled: Cow<'static, str>,
+    pub calendar_source: Cow<'static, str>,
+}
+
+impl SupportSummary {
+    /// One line for the text report, the Markdown and the viewer.
+    pub fn line(&self) -> String {
+        let dates = match (&self.end_of_standard_support, &self.end_of_extended_support) {
+            (Some(standard), Some(extended)) => {
+                format!(" (standard support to {standard}, extended to {extended})")
+            }
+            _ => " (not in the calendar)".to_owned(),
+        };
+        format!(
+            "EKS support of {} on {}: {}{dates}; calendar compiled {} from {}",
+            self.minor, self.now, self.status, self.calendar_compiled, self.calendar_source
+        )
+    }
 }
 
 /// Whether a check could run.
@@ -309,6 +351,7 @@ impl Default for Report {
             diagnostics: Vec::new(),
             coverage: Vec::new(),
             unusable_inputs: Vec::new(),
+            support: None,
         }
     }
 }
@@ -391,6 +434,7 @@ mod tests {
             }),
             metrics_later: None,
             cluster: &cluster,
+            now: None,
         };
         let report = analyze(&inputs, &Config::default()).unwrap();
         assert!(report.findings.len() > 5, "{}", report.findings.len());
