@@ -18,7 +18,9 @@ pub enum CliError {
     #[error("{flag} {text:?}: use RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds")]
     Time { flag: &'static str, text: String },
     /// `--now` is not a date or a time.
-    #[error("--now {0:?}: use a date (2026-11-27), RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds")]
+    #[error(
+        "--now {0:?}: use a date (2026-11-27), RFC 3339 (2026-11-27T15:04:05Z) or Unix seconds"
+    )]
     Now(String),
     #[error("nothing to analyse: give --metrics FILE (`kubectl get --raw /metrics > apiserver.metrics`) and/or --cluster FILE")]
     NothingToAnalyse,

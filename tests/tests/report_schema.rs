@@ -22,9 +22,8 @@ fn sample_report() -> Value {
         sample("cluster.yaml"),
         sample("policyreports.yaml"),
     );
-    let eks =
-        std::fs::read_to_string(root().join("tests/fixtures/eks/describe-cluster-open.json"))
-            .unwrap();
+    let eks = std::fs::read_to_string(root().join("tests/fixtures/eks/describe-cluster-open.json"))
+        .unwrap();
     let exports = [
         ClusterInput {
             name: "cluster.yaml",
