@@ -64,7 +64,7 @@ struct AnalyzeArgs {
     /// When the --metrics-later dump was taken. Default: the file's modification time.
     #[arg(long, value_name = "TIME")]
     later_taken_at: Option<String>,
-    /// A cluster export: `kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml`, `kubectl version -o json`, or the EKS description `aws eks describe-cluster --name NAME --output json`. Repeatable; `-` reads stdin.
+    /// A cluster export: the objects, the token Secrets (metadata only), `kubectl version -o json`, or the EKS description `aws eks describe-cluster --name NAME --output json`; the commands are in the examples below. Repeatable; `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     cluster: Vec<String>,
     /// Today, for the EKS support calendar (VER004): a date (2026-11-27), RFC 3339 or Unix seconds. Default: the clock.
@@ -275,6 +275,12 @@ pub struct Sources<'a> {
 
 /// `analyze --help`'s examples, one per input form, spelled with the name it was run by.
 fn analyze_examples(bin: &str) -> String {
+    let exports: Vec<String> = cpguard_core::catalog::EXPORTS
+        .iter()
+        .chain([&cpguard_core::catalog::EXPORT_EKS])
+        .map(|e| format!("  {}", e.line()))
+        .collect();
+    let exports = exports.join("\n");
     format!(
         "Examples:
   # One /metrics dump of the API server (counters since it started):
@@ -285,10 +291,10 @@ fn analyze_examples(bin: &str) -> String {
   kubectl get --raw /metrics > t0.metrics; sleep 600; kubectl get --raw /metrics > t1.metrics
   {bin} analyze --metrics t0.metrics --metrics-later t1.metrics
 
-  # Cluster exports (objects, and the control plane's version):
-  kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml > cluster.yaml
-  kubectl version -o json > version.json
-  {bin} analyze --cluster cluster.yaml --cluster version.json
+  # Cluster exports (objects; token Secrets, metadata only; the control plane's version;
+  # on EKS, the cluster's description):
+{exports}
+  {bin} analyze --cluster cluster.yaml --cluster token-secrets.yaml --cluster version.json --cluster eks.json
 
   # From stdin, as SARIF for code scanning:
   kubectl get --raw /metrics | {bin} analyze --metrics - --format sarif > cpguard.sarif"

@@ -1008,3 +1008,128 @@ fn ver004_reads_the_version_from_the_metrics_dump() {
     assert_eq!(eks001["status"], "not-applicable");
     assert_eq!(eks001["reason"], "no cluster export given");
 }
+
+/// Issue 13: the documented exports, as the real kubectl wrote them (`tests/fixtures/export/`,
+/// made by its `regenerate.sh` against a fake API server), let SA001, AUTH007, SYS004 and
+/// NET002 fire, and nothing secret reaches the report.
+#[test]
+fn the_documented_exports_fire_every_cluster_check() {
+    const DIR: &str = "tests/fixtures/export";
+    let run = |files: &[&str], stdin: Option<&str>| -> Value {
+        let mut args = vec![
+            "analyze",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            "--fail-on",
+            "never",
+        ];
+        for f in files {
+            args.extend(["--cluster", f]);
+        }
+        let out = cpguard(&args, stdin);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        valid_report(&stdout(&out))
+    };
+    let lines = |json: &Value, ids: &[&str]| -> Vec<String> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| ids.contains(&f["check"].as_str().unwrap()))
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["severity"].as_str().unwrap(),
+                    f["check"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let status = |json: &Value, id: &str| -> String {
+        let c = json["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == id)
+            .unwrap()
+            .clone();
+        format!(
+            "{} {}",
+            c["status"].as_str().unwrap(),
+            c["reason"].as_str().unwrap_or("")
+        )
+    };
+    let cluster = format!("{DIR}/cluster.yaml");
+    let tokens = format!("{DIR}/token-secrets.yaml");
+    let json = run(&[&cluster, &tokens], None);
+    let ids = ["SA001", "AUTH007", "SYS004", "NET002"];
+    assert_eq!(lines(&json, &ids), vec![
+        "critical SYS004 Deployment/shop/queue: 2 Pods rejected by the kubelet (forbidden sysctl: \"kernel.msgmax\" not allowlisted); the controller keeps replacing them",
+        "warning AUTH007 Group shop-admins holds cluster-admin in a namespace through RoleBinding/shop/shop-admins",
+        "warning AUTH007 ServiceAccount ci/deployer holds cluster-admin through ClusterRoleBinding/ci-deployer-admin",
+        "warning AUTH007 ServiceAccount kube-system/super-admin holds cluster-admin through ClusterRoleBinding/super-admin-rb",
+        "warning SA001 2 legacy service-account token Secrets (Secret/ci/build-robot-token, Secret/kube-system/super-admin-token)",
+        "info NET002 DaemonSet/kube-system/aws-node: WARM_IP_TARGET=1 (at most 5), MINIMUM_IP_TARGET=2 (at most 5): every few Pod starts and stops call the EC2 API, with 3 Nodes (fewer than 50: fine while Pod churn is low)",
+    ]);
+    for id in ids {
+        assert_eq!(status(&json, id), "evaluated ", "{id}");
+    }
+    // No Secret value, no other container's environment, no endpoint from aws-node's env.
+    let text = json.to_string();
+    for withheld in ["ZmFrZS", "hunter2", "0A1B2C3D4E5F", "DEBUG"] {
+        assert!(!text.contains(withheld), "{withheld} in the report");
+    }
+    // No token Secrets: the empty SecretList still says SA001 looked.
+    let json = run(
+        &[&cluster, &format!("{DIR}/token-secrets-empty.yaml")],
+        None,
+    );
+    assert!(lines(&json, &["SA001"]).is_empty());
+    assert_eq!(status(&json, "SA001"), "evaluated ");
+    // Without the token export, SA001 says what it lacks.
+    let json = run(&[&cluster], None);
+    assert_eq!(
+        status(&json, "SA001"),
+        "no-data no Secret objects in the cluster export"
+    );
+    // The viewer's one-file form: the same findings from one stream, `---` between exports.
+    let version = r#"{"clientVersion": {"gitVersion": "v1.32.4"}, "serverVersion": {"gitVersion": "v1.31.4-eks-2d5f260"}}"#;
+    let one = format!(
+        "{}---\n{}---\n{version}\n",
+        std::fs::read_to_string(root().join(&cluster)).unwrap(),
+        std::fs::read_to_string(root().join(&tokens)).unwrap()
+    );
+    let json_one = run(&["-"], Some(&one));
+    assert_eq!(lines(&json_one, &ids).len(), 6);
+    assert_eq!(
+        json_one["cluster"]["control_plane_version"],
+        "v1.31.4-eks-2d5f260"
+    );
+}
+
+/// The export commands are written once (`cpguard_core::catalog::EXPORTS`): the README,
+/// `analyze --help` and the fixtures' `regenerate.sh` carry each one verbatim.
+#[test]
+fn the_export_commands_are_the_same_everywhere() {
+    use cpguard_core::catalog::{export_in_one_file, EXPORTS, EXPORT_EKS};
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let help = stdout(&cpguard(&["analyze", "--help"], None));
+    let regenerate =
+        std::fs::read_to_string(root().join("tests/fixtures/export/regenerate.sh")).unwrap();
+    for e in EXPORTS.iter().chain([&EXPORT_EKS]) {
+        assert!(readme.contains(&e.line()), "README lacks {}", e.line());
+        assert!(help.contains(&e.line()), "--help lacks {}", e.line());
+    }
+    for e in &EXPORTS[..2] {
+        assert!(
+            regenerate.contains(&format!("\n{}", e.line())),
+            "regenerate.sh lacks {}",
+            e.line()
+        );
+    }
+    assert!(export_in_one_file().starts_with("{ kubectl get nodes,"));
+    assert!(export_in_one_file().ends_with("; echo ---; kubectl version -o json; } > cluster.yaml"));
+}

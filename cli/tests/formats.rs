@@ -422,7 +422,7 @@ fn analyze_help_has_an_example_of_each_input_form() {
     for example in [
         "cpguard analyze --metrics apiserver.metrics",
         "cpguard analyze --metrics t0.metrics --metrics-later t1.metrics",
-        "cpguard analyze --cluster cluster.yaml --cluster version.json",
+        "cpguard analyze --cluster cluster.yaml --cluster token-secrets.yaml --cluster version.json --cluster eks.json",
         "--format sarif",
         "[possible values: text, json, markdown, sarif, junit]",
     ] {

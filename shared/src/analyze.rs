@@ -180,6 +180,7 @@ pub fn analyze_with_progress(
     let mut objects = Vec::new();
     let mut server_version = None;
     let mut eks = None;
+    let mut listed = std::collections::BTreeSet::new();
     let mut empty_files = Vec::new();
     for (index, input) in inputs.cluster.iter().enumerate() {
         progress(Stage::Cluster {
@@ -201,6 +202,7 @@ pub fn analyze_with_progress(
         }
         server_version = server_version.or(loaded.server_version);
         eks = eks.or(loaded.eks);
+        listed.extend(loaded.listed);
         objects.extend(loaded.objects);
     }
     // The EKS description alone is something to analyse (EKS001–EKS003, VER004).
@@ -208,7 +210,7 @@ pub fn analyze_with_progress(
     note_empty_cluster_files(empty_files, cluster_empty, &mut report);
     let timeouts = webhook_timeouts(&objects);
     let mut held = Held {
-        cluster: (!inputs.cluster.is_empty()).then(|| ClusterHeld::of(&objects)),
+        cluster: (!inputs.cluster.is_empty()).then(|| ClusterHeld::of(&objects, &listed)),
         cluster_empty,
         eks_description: eks.is_some(),
         today: inputs.now.is_some(),

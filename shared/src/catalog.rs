@@ -144,3 +144,54 @@ impl Check {
 
 /// The EKS Best Practices Guide's control-plane chapter, which every check cites.
 pub const GUIDE: &str = "https://docs.aws.amazon.com/eks/latest/best-practices/control-plane.html";
+
+/// One documented export: what it gives, the command, and the file the docs write it to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub what: &'static str,
+    pub command: &'static str,
+    pub file: &'static str,
+}
+
+impl Export {
+    /// `command > file`, as the README and `cpguard analyze --help` show it.
+    pub fn line(&self) -> String {
+        format!("{} > {}", self.command, self.file)
+    }
+}
+
+/// The documented cluster exports: the README, `cpguard analyze --help` and the viewer's hints
+/// show exactly these (tested), and `tests/fixtures/export/` holds what the real kubectl
+/// writes for them. Together they give every cluster check its kinds.
+pub const EXPORTS: &[Export] = &[
+    Export {
+        what: "objects: Pods with their status (SYS001-SYS004), workloads, bindings (AUTH007), aws-node and \
+               the Nodes (NET002), webhook configurations (WH001-WH005, ADM001), aws-auth and kube-proxy's ConfigMaps",
+        command: "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,clusterrolebindings,rolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml",
+        file: "cluster.yaml",
+    },
+    Export {
+        what: "token Secrets (SA001), metadata only: the template prints each one's name, namespace and type \
+               as a SecretList (empty when there are none) and no Secret value reaches the file",
+        command: r#"kubectl get secrets -A --field-selector type=kubernetes.io/service-account-token -o go-template='kind: SecretList{{"\n"}}items:{{range .items}}{{"\n"}}- {kind: Secret, type: "{{.type}}", metadata: {name: "{{.metadata.name}}", namespace: "{{.metadata.namespace}}"}}{{end}}{{"\n"}}'"#,
+        file: "token-secrets.yaml",
+    },
+    Export {
+        what: "the control plane's version (VER001-VER004)",
+        command: "kubectl version -o json",
+        file: "version.json",
+    },
+];
+
+/// On EKS: the cluster's description (EKS001-EKS003, VER004, access entries).
+pub const EXPORT_EKS: Export = Export {
+    what: "on EKS, the cluster's description (EKS001-EKS003; its version for VER004)",
+    command: "aws eks describe-cluster --name NAME --output json",
+    file: "eks.json",
+};
+
+/// Every export into one file, `---` between them, for the viewer's single cluster box.
+pub fn export_in_one_file() -> String {
+    let commands: Vec<&str> = EXPORTS.iter().map(|e| e.command).collect();
+    format!("{{ {}; }} > cluster.yaml", commands.join("; echo ---; "))
+}

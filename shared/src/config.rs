@@ -56,6 +56,10 @@ pub struct Config {
     pub client_p99_seconds: f64,
     /// OBJ001: more stored objects of one resource than this.
     pub object_count_warn: f64,
+    /// NET002: `WARM_IP_TARGET` or `MINIMUM_IP_TARGET` at or below this is low.
+    pub vpc_cni_low_ip_target: f64,
+    /// NET002: a warning from this many Nodes on (info below).
+    pub vpc_cni_many_nodes: f64,
     /// The unsafe-sysctls policy's settings, for SYS001–SYS003 on cluster exports.
     pub sysctl_settings: SysctlSettings,
     /// The webhook-guard policy's settings, for WH001–WH005 on cluster exports.
@@ -92,6 +96,8 @@ impl Default for Config {
             admission_controller_p99_seconds: 0.5,
             client_p99_seconds: 1.0,
             object_count_warn: 10_000.0,
+            vpc_cni_low_ip_target: 5.0,
+            vpc_cni_many_nodes: 50.0,
             sysctl_settings: SysctlSettings::default(),
             webhook_settings: WebhookSettings::default(),
         }
@@ -128,6 +134,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("admissionControllerP99Seconds", "ADM003: p99 of a built-in admission controller."),
     ("clientP99Seconds", "CLI001: p99 of the API server's own client requests."),
     ("objectCountWarn", "OBJ001: more stored objects of one resource than this."),
+    ("vpcCniLowIpTarget", "NET002: the VPC CNI's WARM_IP_TARGET or MINIMUM_IP_TARGET at or below this is low (every few Pods call the EC2 API)."),
+    ("vpcCniManyNodes", "NET002: a warning from this many Nodes on, info below."),
     ("sysctlSettings.allowedUnsafeSysctls", "SYS001: sysctls allowed on top of the baseline list (exact, or ending in *)."),
     ("sysctlSettings.forbiddenSysctls", "SYS002: sysctls always refused, even safe ones; * alone refuses all."),
     ("sysctlSettings.podSecurityVersion", "SYS001: latest or v1.N, the Pod Security Standards version whose baseline list applies."),

@@ -42,7 +42,8 @@ pub struct ClusterHeld {
 }
 
 impl ClusterHeld {
-    pub fn of(objects: &[crate::cluster::Object]) -> ClusterHeld {
+    /// What `objects` hold; `listed` adds the kinds of typed Lists that were empty.
+    pub fn of(objects: &[crate::cluster::Object], listed: &BTreeSet<String>) -> ClusterHeld {
         let wanted: BTreeSet<&str> = REGISTRY
             .iter()
             .flat_map(|c| c.needs.iter())
@@ -52,12 +53,17 @@ impl ClusterHeld {
             })
             .flatten()
             .collect();
-        let mut held = ClusterHeld::default();
+        let wanted_kinds: BTreeSet<&str> =
+            wanted.iter().filter_map(|r| r.split('/').next()).collect();
+        let mut held = ClusterHeld {
+            kinds: listed.clone(),
+            ..ClusterHeld::default()
+        };
         for object in objects {
             if !held.kinds.contains(object.kind()) {
                 held.kinds.insert(object.kind().to_owned());
             }
-            if object.kind() == "ConfigMap" {
+            if wanted_kinds.contains(object.kind()) {
                 let reference = object.reference();
                 if wanted.contains(reference.as_str()) {
                     held.objects.insert(reference);
@@ -397,7 +403,7 @@ mod tests {
         )
         .objects;
         let held = Held {
-            cluster: Some(ClusterHeld::of(&objects)),
+            cluster: Some(ClusterHeld::of(&objects, &BTreeSet::default())),
             ..Held::default()
         };
         let cluster: Vec<String> = not_run(&held)
@@ -414,6 +420,8 @@ mod tests {
             "VER002 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)",
             "VER003 no-data: no control-plane version (give `kubectl version -o json` or the EKS description as a cluster export, or a metrics dump)",
             "NET001 no-data: no ConfigMap/kube-system/kube-proxy-config or ConfigMap/kube-system/kube-proxy and no Service objects in the cluster export",
+            "NET002 no-data: no DaemonSet/kube-system/aws-node in the cluster export",
+            "AUTH007 no-data: no ClusterRoleBinding objects in the cluster export",
             "SA001 no-data: no Secret objects in the cluster export",
             "POL001 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",
             "POL002 no-data: no PolicyReport, ClusterPolicyReport, Report or ClusterReport objects in the cluster export",

@@ -60,6 +60,34 @@ impl Text {
 pub struct ObjectMeta {
     pub name: Option<String>,
     pub namespace: Option<String>,
+    /// Who owns the object (a Pod's ReplicaSet or Job); read by SYS004 to name the workload.
+    pub owner_references: Option<Vec<OwnerReference>>,
+}
+
+/// One `metadata.ownerReferences[]` entry.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OwnerReference {
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub controller: Option<bool>,
+}
+
+/// One `env[]` entry of a container: a literal `value` only (`valueFrom` is not read).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EnvVar {
+    pub name: Option<Text>,
+    pub value: Option<Text>,
+}
+
+/// A container: its name and environment (NET002 reads the VPC CNI's; the cluster loader
+/// drops every other container's environment, which may hold credentials).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Container {
+    pub name: Option<Text>,
+    pub env: Option<Vec<EnvVar>>,
 }
 
 /// One `securityContext.sysctls[]` entry.
@@ -84,6 +112,7 @@ pub struct PodSpec {
     pub host_network: Option<bool>,
     #[serde(rename = "hostIPC")]
     pub host_ipc: Option<bool>,
+    pub containers: Option<Vec<Container>>,
 }
 
 /// `template` of a workload controller (and of a PodTemplate object).
@@ -133,6 +162,7 @@ impl WorkloadSpec {
             security_context: self.security_context.clone(),
             host_network: self.host_network,
             host_ipc: self.host_ipc,
+            containers: None,
         }
     }
 }

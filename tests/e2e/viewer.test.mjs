@@ -501,7 +501,9 @@ await test('settings are remembered in this browser, inputs are not', async () =
 // The budget was 400 KiB until the coverage, redaction and escaping, PolicyReport reading and the
 // ValidatingAdmissionPolicy generator (with serde_yaml_ng's emitter) joined the page: 374 KB became
 // 464 KB with gzip. Raised to 480 KiB; shrinking it again is an open task, not a new normal.
-await test('bundle budget: the wasm is at most 480 KiB compressed', async () => {
+// Issue 13 (the EKS description, the support calendar and timeline, eight more checks) took the
+// wasm from 491 KB to 507 KB with gzip (the script on the wire 532 KB): 504 KiB and 528 KiB now.
+await test('bundle budget: the wasm is at most 504 KiB compressed', async () => {
   // The wasm travels as a script (finish.mjs); run it to get the bytes back.
   const script = readFileSync(join(root, 'dist/cpguard-viewer_bg.wasm.js'), 'utf8');
   const sandbox = { self: {}, Uint8Array };
@@ -515,8 +517,8 @@ await test('bundle budget: the wasm is at most 480 KiB compressed', async () => 
     // What crosses the wire: the script that carries the wasm.
     scriptGzipBytes: gzipSync(Buffer.from(script, 'utf8'), { level: 9 }).length,
   };
-  assert.ok(timings.bundle.wasmGzipBytes <= 480 * 1024, `${timings.bundle.wasmGzipBytes} bytes gzip`);
-  assert.ok(timings.bundle.scriptGzipBytes <= 480 * 1024, `${timings.bundle.scriptGzipBytes} bytes gzip on the wire`);
+  assert.ok(timings.bundle.wasmGzipBytes <= 504 * 1024, `${timings.bundle.wasmGzipBytes} bytes gzip`);
+  assert.ok(timings.bundle.scriptGzipBytes <= 528 * 1024, `${timings.bundle.scriptGzipBytes} bytes gzip on the wire`);
 });
 
 await browser.close();

@@ -251,6 +251,127 @@ pub fn skew(cluster: &ClusterReport) -> (Option<u32>, Vec<SkewRow>) {
     (control, rows)
 }
 
+/// One row of the support timeline: a minor the cluster runs, and its calendar dates (Unix
+/// seconds of 00:00 UTC) when the calendar lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupportRow {
+    /// `control plane 1.31` or `kubelets 1.30 (2 nodes)`.
+    pub label: String,
+    pub minor: u32,
+    pub end_of_standard: Option<f64>,
+    pub end_of_extended: Option<f64>,
+    pub standard_text: String,
+    pub extended_text: String,
+    /// Where it stands today, in words: `standard support to 2026-07-29`.
+    pub status: String,
+}
+
+impl SupportRow {
+    /// `control plane 1.31: extended support to 2026-11-26`.
+    pub fn words(&self) -> String {
+        format!("{}: {}", self.label, self.status)
+    }
+}
+
+/// The support timeline: rows, the time axis (Unix seconds) with a tick per year, and today.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupportTimeline {
+    pub rows: Vec<SupportRow>,
+    pub start: f64,
+    pub end: f64,
+    pub years: Vec<(i64, f64)>,
+    pub today: f64,
+    pub today_text: String,
+    pub compiled: String,
+}
+
+/// Unix seconds of 00:00 UTC of a `YYYY-MM-DD` date.
+fn day(date: &str) -> Option<f64> {
+    cpguard_core::time::parse(&format!("{date}T00:00:00Z"))
+}
+
+/// The control-plane minor (from the report's `support`, so only when a version and today were
+/// known) and each kubelet minor, against the EKS calendar.
+pub fn support_timeline(report: &Report) -> Option<SupportTimeline> {
+    use cpguard_core::calendar::{Calendar, Support, COMPILED};
+    let support = report.support.as_ref()?;
+    let today = day(&support.now)?;
+    let control = minor_version(&support.minor).map(|(_, m)| m)?;
+    let mut minors: Vec<(String, u32)> = vec![(format!("control plane 1.{control}"), control)];
+    let mut kubelets: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
+    for (version, nodes) in report
+        .cluster
+        .iter()
+        .flat_map(|c| c.nodes_by_kubelet_version.iter())
+    {
+        if let Some((1, m)) = minor_version(version) {
+            *kubelets.entry(m).or_default() += nodes;
+        }
+    }
+    for (m, nodes) in kubelets.iter().rev() {
+        let plural = if *nodes == 1 { "node" } else { "nodes" };
+        minors.push((format!("kubelets 1.{m} ({nodes} {plural})"), *m));
+    }
+    let rows: Vec<SupportRow> = minors
+        .into_iter()
+        .map(|(label, minor)| {
+            let release = Calendar::release(minor);
+            let status = match Calendar::status(minor, today) {
+                Support::Standard { until } => format!("standard support to {until}"),
+                Support::Extended { until } => {
+                    format!("extended support (billed extra) to {until}")
+                }
+                Support::Ended { since, exact: true } => format!("out of support since {since}"),
+                Support::Ended {
+                    since,
+                    exact: false,
+                } => format!("out of support, since {since} at the latest"),
+                Support::Unknown => "not in the calendar".to_owned(),
+            };
+            SupportRow {
+                label,
+                minor,
+                end_of_standard: release.and_then(|r| day(r.end_of_standard)),
+                end_of_extended: release.and_then(|r| day(r.end_of_extended)),
+                standard_text: release
+                    .map(|r| r.end_of_standard.to_owned())
+                    .unwrap_or_default(),
+                extended_text: release
+                    .map(|r| r.end_of_extended.to_owned())
+                    .unwrap_or_default(),
+                status,
+            }
+        })
+        .collect();
+    // From a year before the earliest end of standard support (or today) to three months past
+    // the latest end of extended support (or today).
+    let year = 365.25 * 86_400.0;
+    let ends = rows
+        .iter()
+        .flat_map(|r| [r.end_of_standard, r.end_of_extended])
+        .flatten();
+    let (lo, hi) = ends.fold((today, today), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let (start, end) = (lo - year, hi + year / 4.0);
+    let first = cpguard_core::time::format_rfc3339(start);
+    let first_year: i64 = first.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
+    let years = (first_year + 1..)
+        .map_while(|y| {
+            day(&format!("{y}-01-01"))
+                .filter(|t| *t <= end)
+                .map(|t| (y, t))
+        })
+        .collect();
+    Some(SupportTimeline {
+        rows,
+        start,
+        end,
+        years,
+        today,
+        today_text: support.now.clone(),
+        compiled: COMPILED.to_owned(),
+    })
+}
+
 /// How the page names an input: its box, and the file when one was read into it.
 pub fn input_label(input: &str, file: Option<&str>) -> String {
     let slot: &str = match Slot::of_diagnostic(input) {
@@ -264,14 +385,17 @@ pub fn input_label(input: &str, file: Option<&str>) -> String {
 }
 
 /// What to paste into each box whose input could not be analysed: (box, command).
-pub fn paste_instead(report: &Report) -> Vec<(&'static str, &'static str)> {
+pub fn paste_instead(report: &Report) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let wrong = |input: &str| report.unusable_inputs.iter().any(|u| u.input == input);
     if wrong("metrics") || wrong("metrics-later") {
-        out.push(("Metrics", "kubectl get --raw /metrics > apiserver.metrics"));
+        out.push((
+            "Metrics",
+            "kubectl get --raw /metrics > apiserver.metrics".to_owned(),
+        ));
     }
     if wrong("cluster") {
-        out.push(("Cluster YAML", "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml > cluster.yaml"));
+        out.push(("Cluster YAML", cpguard_core::catalog::export_in_one_file()));
     }
     out
 }
@@ -522,6 +646,65 @@ mod tests {
                 ("v1.31.0", Some(-1), true),
             ]
         );
+    }
+
+    /// The support timeline of the EKS fixture (1.29) with kubelets 1.29 and 1.28 on
+    /// 2026-01-15: 1.29 in extended support to 2026-03-23, 1.28 out since 2025-11-26.
+    #[test]
+    fn support_timeline_rows_and_axis() {
+        let eks = include_str!("../../tests/fixtures/eks/describe-cluster-open.json");
+        let nodes = "kind: List
+items:
+- {kind: Node, metadata: {name: a}, status: {nodeInfo: {kubeletVersion: v1.29.3-eks-1}}}
+- {kind: Node, metadata: {name: b}, status: {nodeInfo: {kubeletVersion: v1.28.9-eks-2}}}
+- {kind: Node, metadata: {name: c}, status: {nodeInfo: {kubeletVersion: v1.28.9-eks-2}}}
+";
+        let cluster = [
+            cpguard_core::ClusterInput {
+                name: "eks.json",
+                text: eks,
+            },
+            cpguard_core::ClusterInput {
+                name: "nodes.yaml",
+                text: nodes,
+            },
+        ];
+        let now = cpguard_core::time::parse("2026-01-15T00:00:00Z");
+        let inputs = cpguard_core::Inputs {
+            metrics: None,
+            metrics_later: None,
+            cluster: &cluster,
+            now,
+        };
+        let report = cpguard_core::analyze(&inputs, &cpguard_core::Config::default()).unwrap();
+        let t = support_timeline(&report).unwrap();
+        let words: Vec<String> = t.rows.iter().map(SupportRow::words).collect();
+        assert_eq!(
+            words,
+            [
+                "control plane 1.29: extended support (billed extra) to 2026-03-23",
+                "kubelets 1.29 (1 node): extended support (billed extra) to 2026-03-23",
+                "kubelets 1.28 (2 nodes): out of support since 2025-11-26",
+            ]
+        );
+        assert_eq!(t.today, now.unwrap());
+        assert_eq!(t.today_text, "2026-01-15");
+        // A year before 1.28's end of standard support (2024-11-26) to three months after
+        // 1.29's end of extended support (2026-03-23); a tick on each 1 January between.
+        assert_eq!(
+            cpguard_core::time::format_rfc3339(t.start).get(..10),
+            Some("2023-11-26")
+        );
+        assert_eq!(
+            cpguard_core::time::format_rfc3339(t.end).get(..10),
+            Some("2026-06-22")
+        );
+        let years: Vec<i64> = t.years.iter().map(|(y, _)| *y).collect();
+        assert_eq!(years, [2024, 2025, 2026]);
+        // Without today (or a version) there is no timeline.
+        let mut without = report.clone();
+        without.support = None;
+        assert!(support_timeline(&without).is_none());
     }
 
     #[test]

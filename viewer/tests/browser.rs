@@ -130,6 +130,7 @@ fn analysed_with(config: &cpguard_core::Config, metrics: &str, cluster: Option<&
         }),
         metrics_later: None,
         cluster: cluster.map(|c| ("cluster.yaml", c)),
+        now: None,
     };
     let outcome = analysis::run(&job, &mut |_| {});
     State::default()
@@ -370,4 +371,89 @@ async fn charts_draw_the_reports_thresholds_not_the_settings_being_edited() {
     assert_eq!(count(&root, "#chart-webhooks .bar-over"), 2);
     // The page saved the edited settings; the other tests start from none.
     gloo::storage::LocalStorage::delete(cpguard_viewer::state::SETTINGS_KEY);
+}
+
+/// Issue 13: the support timeline draws the control plane's and each kubelet minor against the
+/// EKS calendar, today marked where the calendar's dates put it; without today, no timeline.
+#[wasm_bindgen_test]
+async fn support_timeline_marks_today_between_the_calendar_dates() {
+    let config = serde_json::to_string(&cpguard_core::Config::default()).unwrap();
+    let now = cpguard_core::time::parse("2026-01-15T00:00:00Z");
+    let job = Job {
+        config: &config,
+        metrics: Some(Dump {
+            text: sample::METRICS,
+            taken_at: None,
+        }),
+        metrics_later: None,
+        cluster: Some(("cluster.yaml", sample::CLUSTER)),
+        now,
+    };
+    let outcome = analysis::run(&job, &mut |_| {});
+    let state = State::default()
+        .apply(Action::Edit(Slot::Metrics, sample::METRICS.into()))
+        .apply(Action::Started)
+        .apply(Action::Finished {
+            outcome,
+            total_ms: 5.0,
+        });
+    let root = render(state);
+    settle().await;
+    assert_eq!(
+        find(&root, "#chart-support figcaption")
+            .text_content()
+            .unwrap(),
+        "EKS support on 2026-01-15 (calendar compiled 2026-11-29)"
+    );
+    assert_eq!(
+        titles(&root, "#chart-support .chart-note li"),
+        [
+            "control plane 1.31: extended support (billed extra) to 2026-11-26",
+            "kubelets 1.31 (1 node): extended support (billed extra) to 2026-11-26",
+            "kubelets 1.28 (1 node): out of support since 2025-11-26",
+        ]
+    );
+    assert_eq!(
+        titles(&root, "#chart-support rect title"),
+        [
+            "1.31: standard support to 2025-11-26",
+            "1.31: extended support to 2026-11-26",
+            "1.31: standard support to 2025-11-26",
+            "1.31: extended support to 2026-11-26",
+            "1.28: standard support to 2024-11-26",
+            "1.28: extended support to 2025-11-26",
+        ]
+    );
+    // Today lies inside 1.31's extended bar and right of 1.28's.
+    let num = |selector: &str, attr: &str| -> f64 {
+        find(&root, selector)
+            .get_attribute(attr)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let today = num("#support-today", "x1");
+    let extended = root
+        .query_selector_all("#chart-support .support-extended")
+        .unwrap();
+    let bar = |i: u32, attr: &str| -> f64 {
+        extended
+            .get(i)
+            .unwrap()
+            .unchecked_into::<Element>()
+            .get_attribute(attr)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        bar(0, "x") < today && today < bar(0, "x") + bar(0, "width"),
+        "{today}"
+    );
+    assert!(bar(2, "x") + bar(2, "width") < today, "{today}");
+
+    // The same inputs without today: no timeline.
+    let root = render(analysed(sample::METRICS, Some(sample::CLUSTER)));
+    settle().await;
+    assert!(root.query_selector("#chart-support").unwrap().is_none());
 }

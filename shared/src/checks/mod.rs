@@ -24,10 +24,13 @@ macro_rules! registry {
 
 registry! {
     sysctl,
+    rejected,
     webhook,
     versions,
     network,
+    vpccni,
     auth,
+    rbac,
     serviceaccounts,
     etcd,
     api,

@@ -8,6 +8,7 @@
 use super::{Object, KEPT_CONFIGMAPS};
 use crate::diagnostic::{Diagnostic, DiagnosticLevel, Overflow};
 use crate::redact::{decoder_error, excerpt_n, scrub};
+use std::collections::BTreeSet;
 
 /// What a dump held.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +19,9 @@ pub struct Loaded {
     pub server_version: Option<String>,
     /// The EKS description, when `aws eks describe-cluster` output was given.
     pub eks: Option<super::EksCluster>,
+    /// The kinds of typed Lists (`kind: SecretList` gives `Secret`), even empty ones: a kind
+    /// that was listed and has no objects is known to have none.
+    pub listed: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
     overflow: Overflow,
 }
@@ -70,6 +74,9 @@ impl Loaded {
                 return;
             }
         }
+        if let Some(kind) = object.kind().strip_suffix("List").filter(|k| !k.is_empty()) {
+            self.listed.insert(kind.to_owned());
+        }
         if let Some(items) = object.items.take() {
             for item in items {
                 self.add(item);
@@ -86,6 +93,7 @@ impl Loaded {
         if !keep_data {
             object.data = None;
         }
+        strip_env(&mut object);
         if object.kind.is_some() {
             self.objects.push(object);
         }
@@ -362,6 +370,38 @@ pub fn load(text: &str) -> Loaded {
         }
     }
     out.finish()
+}
+
+/// The VPC CNI's warm-pool variables, the only environment a check reads (NET002).
+pub const KEPT_ENV: &[&str] = &["WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET"];
+
+/// Drops every container environment but [`KEPT_ENV`] of `kube-system/aws-node`: other values
+/// may be credentials, and no check reads them.
+fn strip_env(object: &mut Object) {
+    let aws_node = object.kind() == "DaemonSet"
+        && object.metadata.namespace.as_deref() == Some("kube-system")
+        && object.metadata.name.as_deref() == Some("aws-node");
+    let Some(spec) = object
+        .spec
+        .as_mut()
+        .and_then(|s| s.template.as_mut())
+        .and_then(|t| t.spec.as_mut())
+    else {
+        return;
+    };
+    if !aws_node {
+        spec.containers = None;
+        return;
+    }
+    for container in spec.containers.iter_mut().flatten() {
+        if let Some(env) = &mut container.env {
+            env.retain(|e| {
+                e.name
+                    .as_ref()
+                    .is_some_and(|n| KEPT_ENV.contains(&n.as_str()))
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,27 @@ pub struct NodeInfo {
 #[serde(default, rename_all = "camelCase")]
 pub struct Status {
     pub node_info: Option<NodeInfo>,
+    /// A Pod's `status.reason` (`SysctlForbidden` when the kubelet rejected it).
+    pub reason: Option<Text>,
+    /// A Pod's `status.message`.
+    pub message: Option<Text>,
+}
+
+/// `roleRef` of a ClusterRoleBinding or RoleBinding.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleRef {
+    pub kind: Option<Text>,
+    pub name: Option<Text>,
+}
+
+/// One `subjects[]` entry of a binding.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Subject {
+    pub kind: Option<Text>,
+    pub name: Option<Text>,
+    pub namespace: Option<Text>,
 }
 
 /// `serverVersion` of `kubectl version -o json`.
@@ -55,6 +76,11 @@ pub struct Object {
     pub status: Option<Status>,
     #[serde(rename = "type")]
     pub secret_type: Option<String>,
+    /// A binding's role.
+    #[serde(rename = "roleRef")]
+    pub role_ref: Option<RoleRef>,
+    /// A binding's subjects.
+    pub subjects: Option<Vec<Subject>>,
     /// The items of a `kind: List` (or any `*List`).
     pub items: Option<Vec<Object>>,
     /// Set when the document is `kubectl version -o json` output.
@@ -236,7 +262,6 @@ impl Object {
         }
     }
 
-    /// The object as the sysctl rule reads it.
     /// A Node's kubelet version (`status.nodeInfo.kubeletVersion`).
     pub fn kubelet_version(&self) -> Option<&str> {
         (self.kind() == "Node")
@@ -251,6 +276,7 @@ impl Object {
             .flatten()
     }
 
+    /// The object as the sysctl rule reads it.
     pub fn as_workload(&self) -> Workload {
         Workload {
             api_version: self.api_version.clone(),

@@ -5,6 +5,7 @@ pub mod etcd_gauge;
 pub mod latency;
 pub mod objects;
 pub mod skew;
+pub mod support;
 pub mod webhooks;
 
 /// Chart width in SVG units; charts scale to their box.

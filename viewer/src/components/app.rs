@@ -15,7 +15,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 const METRICS_HINT: &str = "kubectl get --raw /metrics > apiserver.metrics";
-const CLUSTER_HINT: &str = "kubectl get nodes,pods,deploy,ds,sts,rs,job,cronjob,svc,cm,validatingwebhookconfigurations,mutatingwebhookconfigurations -A -o yaml > cluster.yaml";
 const LATER_HINT: &str =
     "the same command a few minutes later: findings then cover the window between the two, with rates";
 
@@ -162,7 +161,7 @@ pub fn app(props: &Props) -> Html {
     };
 
     let running = worker.running().is_some();
-    let panel = |slot: Slot, hint: &'static str| {
+    let panel = |slot: Slot, hint: AttrValue| {
         html! {
             <InputPanel
                 slot={slot}
@@ -189,12 +188,12 @@ pub fn app(props: &Props) -> Html {
             <section class="inputs" aria-labelledby="inputs-title">
                 <h2 id="inputs-title">{"Inputs"}</h2>
                 <div class="grid2">
-                    { panel(Slot::Metrics, METRICS_HINT) }
-                    { panel(Slot::Cluster, CLUSTER_HINT) }
+                    { panel(Slot::Metrics, METRICS_HINT.into()) }
+                    { panel(Slot::Cluster, cpguard_core::catalog::export_in_one_file().into()) }
                 </div>
                 <details class="later" open={!state.metrics_later.is_empty()}>
                     <summary>{"Later metrics dump (optional, for rates)"}</summary>
-                    { panel(Slot::MetricsLater, LATER_HINT) }
+                    { panel(Slot::MetricsLater, LATER_HINT.into()) }
                 </details>
                 <Settings config={state.config.clone()} on_set={h.on_set.clone()} on_reset={h.on_reset.clone()} on_notice={h.on_notice.clone()} />
                 <div class="actions">

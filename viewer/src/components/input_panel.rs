@@ -169,7 +169,11 @@ pub fn input_panel(props: &Props) -> Html {
                     <button class="small" onclick={on_clear} aria-label={format!("Clear {}", slot.label())}>{"Clear"}</button>
                 }
             </div>
-            <p class="hint" id={hint_id.clone()}>{"Get it with "}<code>{props.hint.clone()}</code>{", then paste it here or drop the file on this box."}</p>
+            <p class="hint" id={hint_id.clone()}>{"Get it with "}<code>{props.hint.clone()}</code>{", then paste it here or drop the file on this box."}
+                if slot == Slot::Cluster {
+                    {" On EKS, add "}<code>{format!("echo ---; {}", cpguard_core::catalog::EXPORT_EKS.command)}</code>{" inside the braces (EKS001–EKS003, support dates). Token Secrets are listed by name only: no Secret value is written."}
+                }
+            </p>
             if input.is_large() {
                 <div class="file-card" id={id} tabindex="0" aria-describedby={hint_id}>
                     { match &input.file {

@@ -13,6 +13,7 @@ use crate::charts::etcd_gauge::EtcdGauge;
 use crate::charts::latency::VerbLatencyChart;
 use crate::charts::objects::ObjectCounts;
 use crate::charts::skew::VersionSkew;
+use crate::charts::support::SupportChart;
 use crate::charts::webhooks::WebhookLatencyChart;
 use crate::state::{Loaded, Slot};
 use cpguard_core::Severity;
@@ -69,6 +70,9 @@ pub fn report_view(props: &Props) -> Html {
                     if !c.nodes_by_kubelet_version.is_empty() {
                         <VersionSkew cluster={c.clone()} />
                     }
+                }
+                if let Some(timeline) = crate::model::support_timeline(report) {
+                    <SupportChart timeline={timeline} />
                 }
             </div>
             <div class="findings-area">
