@@ -158,6 +158,21 @@ fn nri_cluster_lists_are_counted_by_kind() {
     assert_eq!(cluster.services.total, 7);
     // No pod of this cluster sets sysctls, and no version is known without `kubectl version`.
     assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // SYS004 read the 25 real Pods' status (none rejected for its sysctls); AUTH007 and NET002
+    // had no bindings or aws-node to read, and say so.
+    let status = |id: &str| {
+        let c = report.coverage.iter().find(|c| c.check == id).unwrap();
+        format!("{:?} {}", c.status, c.reason.as_deref().unwrap_or(""))
+    };
+    assert_eq!(status("SYS004"), "Evaluated ");
+    assert_eq!(
+        status("AUTH007"),
+        "NoData no ClusterRoleBinding objects in the cluster export"
+    );
+    assert_eq!(
+        status("NET002"),
+        "NoData no DaemonSet/kube-system/aws-node in the cluster export"
+    );
 }
 
 #[test]

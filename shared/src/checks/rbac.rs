@@ -8,7 +8,16 @@ use std::collections::BTreeMap;
 
 pub const ENTRY: Entry = Entry {
     checks: &[&AUTH007],
-    run: Run::Cluster(|cx: &ClusterContext<'_>| check(cx.objects)),
+    run: Run::Cluster(|cx: &ClusterContext<'_>| {
+        let mut findings = check(cx.objects);
+        // With the EKS description, the fix says whether access entries are there to move to.
+        if let Some(note) = cx.eks.and_then(super::eks::access_entries_note) {
+            for f in &mut findings {
+                f.remediation = format!("{} {note}", f.remediation).into();
+            }
+        }
+        findings
+    }),
 };
 
 /// ## What it does

@@ -98,15 +98,15 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
                     path: "status.reason".to_owned(),
                 })
                 .collect();
-            let pods_text = if pods.len() == 1 {
-                "1 Pod".to_owned()
+            let (pods_text, them) = if pods.len() == 1 {
+                ("1 Pod".to_owned(), "it")
             } else {
-                format!("{} Pods", pods.len())
+                (format!("{} Pods", pods.len()), "them")
             };
             if controlled {
                 Finding::new(
                     &SYS004,
-                    format!("{workload}: {pods_text} rejected by the kubelet (forbidden sysctl: {why}); the controller keeps replacing them"),
+                    format!("{workload}: {pods_text} rejected by the kubelet (forbidden sysctl: {why}); the controller keeps replacing {them}"),
                     evidence,
                 )
             } else {
@@ -190,7 +190,7 @@ status: {{phase: Running}}
     fn without_the_replica_set_the_pod_names_it() {
         let yaml = rejected("w-1", "{kind: ReplicaSet, name: w-7f9c, controller: true}");
         assert_eq!(found(&yaml), vec![
-            "critical ReplicaSet/shop/w-7f9c: 1 Pod rejected by the kubelet (forbidden sysctl: \"kernel.msgmax\" not allowlisted); the controller keeps replacing them",
+            "critical ReplicaSet/shop/w-7f9c: 1 Pod rejected by the kubelet (forbidden sysctl: \"kernel.msgmax\" not allowlisted); the controller keeps replacing it",
         ]);
     }
 
