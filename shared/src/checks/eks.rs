@@ -147,16 +147,28 @@ pub fn check(eks: &EksCluster) -> Vec<Finding> {
     out
 }
 
-/// What the EKS description says about access entries, for the AUTH checks' remediation;
-/// `None` when it does not say (no `accessConfig`: an older description).
-pub fn access_entries_note(eks: &EksCluster) -> Option<String> {
+/// What the EKS description says about access entries, for the AUTH checks' remediation
+/// (`aws_auth`: the finding is about an `aws-auth` entry, else about an RBAC binding); `None`
+/// when it does not say (no `accessConfig`: an older description).
+pub fn access_entries_note(eks: &EksCluster, aws_auth: bool) -> Option<String> {
     let cluster = eks.reference();
-    Some(match eks.authentication_mode()? {
-        "CONFIG_MAP" => format!("{cluster} has authentication mode CONFIG_MAP: access entries are not enabled; switch to API_AND_CONFIG_MAP to use them (see EKS003)."),
-        "API_AND_CONFIG_MAP" => format!("{cluster} has authentication mode API_AND_CONFIG_MAP: access entries are enabled, so this identity can move to an access entry."),
-        "API" => format!("{cluster} has authentication mode API: access entries are enabled and aws-auth is not read at all, so this entry has no effect."),
-        other => format!("{cluster} has authentication mode {}.", crate::redact::excerpt(other)),
+    Some(match (eks.authentication_mode()?, aws_auth) {
+        ("CONFIG_MAP", _) => format!("{cluster} has authentication mode CONFIG_MAP: access entries are not enabled; switch to API_AND_CONFIG_MAP to use them (see EKS003)."),
+        ("API_AND_CONFIG_MAP", true) => format!("{cluster} has authentication mode API_AND_CONFIG_MAP: access entries are enabled, so this identity can move to an access entry."),
+        ("API", true) => format!("{cluster} has authentication mode API: access entries are enabled and aws-auth is not read at all, so this entry has no effect."),
+        (mode @ ("API_AND_CONFIG_MAP" | "API"), false) => format!("{cluster} has authentication mode {mode}: access entries are enabled, so the break-glass admin can be an access entry instead of a binding."),
+        (other, _) => format!("{cluster} has authentication mode {}.", crate::redact::excerpt(other)),
     })
+}
+
+/// Appends [`access_entries_note`] to each finding's remediation, when the EKS description
+/// was given and says.
+pub fn note_access_entries(findings: &mut [Finding], eks: Option<&EksCluster>, aws_auth: bool) {
+    if let Some(note) = eks.and_then(|e| access_entries_note(e, aws_auth)) {
+        for f in findings {
+            f.remediation = format!("{} {note}", f.remediation).into();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -232,12 +244,16 @@ mod tests {
 
     #[test]
     fn the_auth_note_says_whether_access_entries_are_on() {
-        let note = |mode: &str| access_entries_note(&eks(&description(CLOSED, LOGS_ON, mode)));
+        let note = |mode: &str| access_entries_note(&eks(&description(CLOSED, LOGS_ON, mode)), true);
         assert_eq!(note("API_AND_CONFIG_MAP").as_deref(), Some("EKS cluster prod has authentication mode API_AND_CONFIG_MAP: access entries are enabled, so this identity can move to an access entry."));
         assert!(note("CONFIG_MAP")
             .unwrap()
             .contains("access entries are not enabled"));
         assert!(note("API").unwrap().contains("aws-auth is not read at all"));
+        // For an RBAC binding (AUTH007), API mode does not make it moot.
+        let rbac = |mode: &str| access_entries_note(&eks(&description(CLOSED, LOGS_ON, mode)), false);
+        assert_eq!(rbac("API").as_deref(), Some("EKS cluster prod has authentication mode API: access entries are enabled, so the break-glass admin can be an access entry instead of a binding."));
+        assert!(rbac("CONFIG_MAP").unwrap().contains("access entries are not enabled"));
     }
 
     /// Account IDs and ARNs are never kept: no finding can show them.

@@ -11,11 +11,7 @@ pub const ENTRY: Entry = Entry {
     run: Run::Cluster(|cx: &ClusterContext<'_>| {
         let mut findings = check(cx.objects);
         // With the EKS description, the fix says whether access entries are there to move to.
-        if let Some(note) = cx.eks.and_then(super::eks::access_entries_note) {
-            for f in &mut findings {
-                f.remediation = format!("{} {note}", f.remediation).into();
-            }
-        }
+        super::eks::note_access_entries(&mut findings, cx.eks, false);
         findings
     }),
 };
