@@ -61,6 +61,7 @@ pub struct ObjectMeta {
     pub name: Option<String>,
     pub namespace: Option<String>,
     /// Who owns the object (a Pod's ReplicaSet or Job); read by SYS004 to name the workload.
+    #[serde(deserialize_with = "lenient::seq")]
     pub owner_references: Option<Vec<OwnerReference>>,
 }
 
@@ -68,16 +69,22 @@ pub struct ObjectMeta {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct OwnerReference {
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    pub controller: Option<bool>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub kind: Option<Text>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<Text>,
+    /// `true` for the controller (as text: read leniently).
+    #[serde(deserialize_with = "lenient::text")]
+    pub controller: Option<Text>,
 }
 
 /// One `env[]` entry of a container: a literal `value` only (`valueFrom` is not read).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct EnvVar {
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<Text>,
+    #[serde(deserialize_with = "lenient::text")]
     pub value: Option<Text>,
 }
 
@@ -86,7 +93,9 @@ pub struct EnvVar {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Container {
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<Text>,
+    #[serde(deserialize_with = "lenient::seq")]
     pub env: Option<Vec<EnvVar>>,
 }
 
@@ -112,6 +121,7 @@ pub struct PodSpec {
     pub host_network: Option<bool>,
     #[serde(rename = "hostIPC")]
     pub host_ipc: Option<bool>,
+    #[serde(deserialize_with = "lenient::seq")]
     pub containers: Option<Vec<Container>>,
 }
 
@@ -391,5 +401,175 @@ impl WebhookKind {
             "admit" | "mutating" => Some(WebhookKind::Mutating),
             _ => None,
         }
+    }
+}
+
+/// Fields only one check reads (owner references, a Pod's status words, bindings, container
+/// environments) are read leniently: a value of the wrong shape is skipped unread and counts
+/// as absent, so it cannot cost the object (and with it the checks that read other fields).
+pub mod lenient {
+    use super::Text;
+    use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// What a value turned out to be.
+    enum Seen<T> {
+        Value(T),
+        Other,
+    }
+
+    struct Reader<T>(PhantomData<T>);
+
+    /// Skips every element of a sequence unread.
+    fn drain<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    /// Skips every entry of a map unread.
+    fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    /// A scalar as text; anything else is `None`.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Text>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.into())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                text(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                drain(seq).map(|()| None)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                drain_map(map).map(|()| None)
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Reader<T> {
+        type Value = Seen<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Seen::Value)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain(seq).map(|()| Seen::Other)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Seen::Other)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Seen<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(Reader(PhantomData))
+        }
+    }
+
+    /// A map read as `T` (whose own fields must be lenient too); anything else is `None`.
+    pub fn map<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        Ok(match Seen::<T>::deserialize(d)? {
+            Seen::Value(t) => Some(t),
+            Seen::Other => None,
+        })
+    }
+
+    /// A sequence of maps read as `T`s, other elements skipped; anything else is `None`.
+    pub fn seq<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Option<Vec<T>>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<Seen<T>>()? {
+                    if let Seen::Value(t) = item {
+                        out.push(t);
+                    }
+                }
+                Ok(Some(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                drain_map(map).map(|()| None)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        d.deserialize_any(V(PhantomData))
     }
 }

@@ -103,3 +103,67 @@ fn a_100_mb_single_line() {
     assert_eq!((objects, messages.len()), (1, 0));
     assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
 }
+
+/// The fields only one check reads (owner references, a Pod's status words, a binding's role
+/// and subjects, container environments) skip a value of the wrong shape: the object still
+/// loads, so SYS001 still sees the Pod's sysctl, and nothing is read from the odd value.
+#[test]
+fn odd_shapes_in_leniently_read_fields_cost_nothing() {
+    let text = r#"
+kind: Pod
+metadata: {name: p, namespace: a, ownerReferences: "weird"}
+spec:
+  securityContext: {sysctls: [{name: kernel.msgmax, value: "1"}]}
+  containers: [{name: c, env: {WARM_IP_TARGET: "1"}}, "not a container", 7]
+status: {reason: [SysctlForbidden], message: {forbidden sysctl: x}}
+---
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: cluster-admin
+subjects: [5, {kind: [User], name: {x: y}}, {kind: User, name: alice}]
+---
+kind: DaemonSet
+metadata: {name: aws-node, namespace: kube-system}
+spec: {template: {spec: {containers: [{name: aws-node, env: [{name: WARM_IP_TARGET, value: [1]}, "x"]}]}}}
+"#;
+    let loaded = load(text);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert_eq!(loaded.objects.len(), 3);
+    let report = cpguard_core::analyze(
+        &cpguard_core::Inputs {
+            metrics: None,
+            metrics_later: None,
+            cluster: &[cpguard_core::ClusterInput {
+                name: "odd.yaml",
+                text,
+            }],
+            now: None,
+        },
+        &cpguard_core::Config::default(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = report.findings.iter().map(|f| &*f.check).collect();
+    // The sysctl is judged; the odd status, role and env give no SYS004, AUTH007 or NET002.
+    assert_eq!(ids, ["SYS001"]);
+}
+
+/// An alias bomb under a leniently read field is skipped, not expanded.
+#[test]
+fn alias_bombs_in_lenient_fields_are_not_expanded() {
+    let mut bomb = String::from("kind: ClusterRoleBinding\nmetadata: {name: lol}\nlol0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        bomb.push_str(&format!(
+            "lol{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n",
+            p = i - 1
+        ));
+    }
+    for field in [
+        "subjects: *a9\n",
+        "roleRef: *a9\n",
+        "metadata: {name: x, ownerReferences: *a9}\n",
+    ] {
+        let text = format!("{bomb}{field}");
+        let (_, _, elapsed) = errors(&text);
+        assert!(elapsed < Duration::from_secs(2), "{field}: {elapsed:?}");
+    }
+}

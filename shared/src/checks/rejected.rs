@@ -46,9 +46,9 @@ fn owner(o: &Object) -> Option<(&str, &str)> {
     let refs = o.metadata.owner_references.as_ref()?;
     let r = refs
         .iter()
-        .find(|r| r.controller == Some(true))
+        .find(|r| r.controller.as_ref().map(Text::as_str) == Some("true"))
         .or_else(|| refs.first())?;
-    Some((r.kind.as_deref()?, r.name.as_deref()?))
+    Some((r.kind.as_ref()?.as_str(), r.name.as_ref()?.as_str()))
 }
 
 pub fn check(objects: &[Object]) -> Vec<Finding> {

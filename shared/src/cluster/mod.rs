@@ -10,7 +10,8 @@ pub use load::{decode_yaml, load, Loaded, MAX_FLOW_DEPTH};
 pub use summary::{proxy_mode, summary};
 
 use crate::k8s::{
-    ObjectMeta, PodTemplateSpec, Text, Webhook, WebhookConfiguration, Workload, WorkloadSpec,
+    lenient, ObjectMeta, PodTemplateSpec, Text, Webhook, WebhookConfiguration, Workload,
+    WorkloadSpec,
 };
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -29,8 +30,10 @@ pub struct NodeInfo {
 pub struct Status {
     pub node_info: Option<NodeInfo>,
     /// A Pod's `status.reason` (`SysctlForbidden` when the kubelet rejected it).
+    #[serde(deserialize_with = "lenient::text")]
     pub reason: Option<Text>,
     /// A Pod's `status.message`.
+    #[serde(deserialize_with = "lenient::text")]
     pub message: Option<Text>,
 }
 
@@ -38,7 +41,9 @@ pub struct Status {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RoleRef {
+    #[serde(deserialize_with = "lenient::text")]
     pub kind: Option<Text>,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<Text>,
 }
 
@@ -46,8 +51,11 @@ pub struct RoleRef {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Subject {
+    #[serde(deserialize_with = "lenient::text")]
     pub kind: Option<Text>,
+    #[serde(deserialize_with = "lenient::text")]
     pub name: Option<Text>,
+    #[serde(deserialize_with = "lenient::text")]
     pub namespace: Option<Text>,
 }
 
@@ -77,9 +85,10 @@ pub struct Object {
     #[serde(rename = "type")]
     pub secret_type: Option<String>,
     /// A binding's role.
-    #[serde(rename = "roleRef")]
+    #[serde(rename = "roleRef", deserialize_with = "lenient::map")]
     pub role_ref: Option<RoleRef>,
     /// A binding's subjects.
+    #[serde(deserialize_with = "lenient::seq")]
     pub subjects: Option<Vec<Subject>>,
     /// The items of a `kind: List` (or any `*List`).
     pub items: Option<Vec<Object>>,
