@@ -95,7 +95,7 @@ impl EksCluster {
 /// shape (a string, a list) is skipped, so a scalar `cluster` key of some other object never
 /// costs that object.
 #[derive(Clone, Debug, Default)]
-pub struct MaybeEks(pub Option<EksCluster>);
+pub struct MaybeEks(pub Option<Box<EksCluster>>);
 
 impl<'de> Deserialize<'de> for MaybeEks {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -109,7 +109,7 @@ impl<'de> Deserialize<'de> for MaybeEks {
                 // A map whose fields do not read as the description's makes the document a
                 // diagnostic, as any other unreadable field does.
                 EksCluster::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|c| MaybeEks(Some(c)))
+                    .map(|c| MaybeEks(Some(Box::new(c))))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MaybeEks, A::Error> {
                 IgnoredAny.visit_seq(seq).map(|_| MaybeEks(None))

@@ -70,7 +70,7 @@ impl Loaded {
         // The EKS description is recognised by its shape: no `kind`, a `cluster` map.
         if let Some(eks) = object.eks.0.take() {
             if object.kind.is_none() && eks.is_description() {
-                self.eks = Some(eks);
+                self.eks = Some(*eks);
                 return;
             }
         }

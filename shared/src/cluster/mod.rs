@@ -81,12 +81,12 @@ pub struct Object {
     pub webhooks: Option<Vec<Webhook>>,
     #[serde(deserialize_with = "read_data")]
     pub data: Option<BTreeMap<String, Text>>,
-    pub status: Option<Status>,
+    pub status: Option<Box<Status>>,
     #[serde(rename = "type")]
     pub secret_type: Option<String>,
     /// A binding's role.
     #[serde(rename = "roleRef", deserialize_with = "lenient::map")]
-    pub role_ref: Option<RoleRef>,
+    pub role_ref: Option<Box<RoleRef>>,
     /// A binding's subjects.
     #[serde(deserialize_with = "lenient::seq")]
     pub subjects: Option<Vec<Subject>>,
@@ -255,6 +255,18 @@ impl<'de> Deserialize<'de> for Scalar {
         }
         d.deserialize_any(V)
     }
+}
+
+/// Every object of an export is held at once: keep the view small (rare fields are boxed;
+/// 544 bytes before issue 13 added bindings, owner references and Pod status words).
+#[cfg(test)]
+#[test]
+fn an_object_stays_small() {
+    assert!(
+        std::mem::size_of::<Object>() <= 680,
+        "{}",
+        std::mem::size_of::<Object>()
+    );
 }
 
 impl Object {
