@@ -502,7 +502,7 @@ await test('settings are remembered in this browser, inputs are not', async () =
 // ValidatingAdmissionPolicy generator (with serde_yaml_ng's emitter) joined the page: 374 KB became
 // 464 KB with gzip. Raised to 480 KiB; shrinking it again is an open task, not a new normal.
 // Issue 13 (the EKS description, the support calendar and timeline, eight more checks) took the
-// wasm from 491 KB to 507 KB with gzip (the script on the wire 532 KB): 504 KiB and 528 KiB now.
+// wasm from 491 KB to 513 KB with gzip (the script on the wire 538 KB): 504 KiB and 528 KiB now.
 await test('bundle budget: the wasm is at most 504 KiB compressed', async () => {
   // The wasm travels as a script (finish.mjs); run it to get the bytes back.
   const script = readFileSync(join(root, 'dist/cpguard-viewer_bg.wasm.js'), 'utf8');
