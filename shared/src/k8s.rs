@@ -414,27 +414,36 @@ pub mod lenient {
     use std::fmt;
     use std::marker::PhantomData;
 
-    /// What a value turned out to be.
-    enum Seen<T> {
-        Value(T),
-        Other,
+    /// The visitor methods of every scalar and of null, each giving `$value`: for visitors that
+    /// read one shape and skip the others.
+    macro_rules! scalars_give {
+        ($value:expr) => {
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+        };
     }
+    pub(crate) use scalars_give;
 
-    struct Reader<T>(PhantomData<T>);
-
-    /// Skips every element of a sequence unread.
-    fn drain<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-
-    /// Skips every entry of a map unread.
-    fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-
-    /// A scalar as text; anything else is `None`.
+    /// A scalar as text; anything else is `None` (skipped unread).
     pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
@@ -464,66 +473,50 @@ pub mod lenient {
                 Ok(None)
             }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                text(d)
+                d.deserialize_any(self)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain(seq).map(|()| None)
+                IgnoredAny.visit_seq(seq).map(|_| None)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                drain_map(map).map(|()| None)
+                IgnoredAny.visit_map(map).map(|_| None)
             }
         }
         d.deserialize_any(V)
     }
 
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Reader<T> {
-        type Value = Seen<T>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any value")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Seen::Value)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            drain(seq).map(|()| Seen::Other)
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Seen::Other)
-        }
-    }
-
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Seen<T> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(Reader(PhantomData))
-        }
-    }
-
-    /// A map read as `T` (whose own fields must be lenient too); anything else is `None`.
+    /// A map read as `T` (whose own fields must be lenient too, or its errors are the
+    /// document's); anything else is `None`.
     pub fn map<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
         d: D,
     ) -> Result<Option<T>, D::Error> {
-        Ok(match Seen::<T>::deserialize(d)? {
-            Seen::Value(t) => Some(t),
-            Seen::Other => None,
-        })
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                IgnoredAny.visit_seq(seq).map(|_| None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            scalars_give!(None);
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+
+    /// One element of [`seq`]: a map read as `T`, or skipped.
+    struct Element<T>(Option<T>);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            map(d).map(Element)
+        }
     }
 
     /// A sequence of maps read as `T`s, other elements skipped; anything else is `None`.
@@ -538,37 +531,18 @@ pub mod lenient {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(item) = seq.next_element::<Seen<T>>()? {
-                    if let Seen::Value(t) = item {
-                        out.push(t);
-                    }
+                while let Some(Element(item)) = seq.next_element::<Element<T>>()? {
+                    out.extend(item);
                 }
                 Ok(Some(out))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                drain_map(map).map(|()| None)
+                IgnoredAny.visit_map(map).map(|_| None)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(None)
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
+            scalars_give!(None);
         }
         d.deserialize_any(V(PhantomData))
     }

@@ -6,9 +6,7 @@
 //! an account or an ARN (`arn`, `roleArn`, the OIDC issuer, `endpoint`, tags, the
 //! certificate authority) is skipped unread, so it reaches no finding, summary or diagnostic.
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use std::fmt;
 
 /// The fields of the EKS description the checks read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -99,46 +97,8 @@ pub struct MaybeEks(pub Option<Box<EksCluster>>);
 
 impl<'de> Deserialize<'de> for MaybeEks {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MaybeEks;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the EKS description's cluster")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<MaybeEks, A::Error> {
-                // A map whose fields do not read as the description's makes the document a
-                // diagnostic, as any other unreadable field does.
-                EksCluster::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|c| MaybeEks(Some(Box::new(c))))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<MaybeEks, A::Error> {
-                IgnoredAny.visit_seq(seq).map(|_| MaybeEks(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<MaybeEks, E> {
-                Ok(MaybeEks(None))
-            }
-            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<MaybeEks, D2::Error> {
-                d.deserialize_any(V)
-            }
-        }
-        d.deserialize_any(V)
+        // A map whose fields do not read as the description's makes the document a diagnostic,
+        // as any other unreadable field does; any other shape is skipped.
+        crate::k8s::lenient::map::<D, EksCluster>(d).map(|c| MaybeEks(c.map(Box::new)))
     }
 }
