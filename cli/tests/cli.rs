@@ -1067,7 +1067,7 @@ fn the_documented_exports_fire_every_cluster_check() {
         "warning AUTH007 ServiceAccount ci/deployer holds cluster-admin through ClusterRoleBinding/ci-deployer-admin",
         "warning AUTH007 ServiceAccount kube-system/super-admin holds cluster-admin through ClusterRoleBinding/super-admin-rb",
         "warning SA001 2 legacy service-account token Secrets (Secret/ci/build-robot-token, Secret/kube-system/super-admin-token)",
-        "info NET002 DaemonSet/kube-system/aws-node: WARM_IP_TARGET=1 (at most 5), MINIMUM_IP_TARGET=2 (at most 5): every few Pod starts and stops call the EC2 API, with 3 Nodes (fewer than 50: fine while Pod churn is low)",
+        "info NET002 DaemonSet/kube-system/aws-node: WARM_IP_TARGET=1 (at most 5) over MINIMUM_IP_TARGET=2: every few Pod starts and stops call the EC2 API, with 3 Nodes (fewer than 50: fine while Pod churn is low)",
     ]);
     for id in ids {
         assert_eq!(status(&json, id), "evaluated ", "{id}");
@@ -1083,6 +1083,14 @@ fn the_documented_exports_fire_every_cluster_check() {
         None,
     );
     assert!(lines(&json, &["SA001"]).is_empty());
+    assert_eq!(status(&json, "SA001"), "evaluated ");
+    // The empty SecretList alone is not "nothing to analyse": it says there are none.
+    let json = run(&[&format!("{DIR}/token-secrets-empty.yaml")], None);
+    assert!(
+        json["unusable_inputs"].as_array().is_none_or(Vec::is_empty),
+        "{}",
+        json["unusable_inputs"]
+    );
     assert_eq!(status(&json, "SA001"), "evaluated ");
     // Without the token export, SA001 says what it lacks.
     let json = run(&[&cluster], None);

@@ -197,7 +197,8 @@ pub fn analyze_with_progress(
                 level: d.level,
                 message: d.message.clone(),
             }));
-        if loaded.objects.is_empty() && loaded.eks.is_none() {
+        // An empty typed List (`kind: SecretList`, no items) says there are none: not empty.
+        if loaded.objects.is_empty() && loaded.eks.is_none() && loaded.listed.is_empty() {
             empty_files.push((input.name, recognise::cluster(input.text, &loaded)));
         }
         server_version = server_version.or(loaded.server_version);
@@ -206,7 +207,8 @@ pub fn analyze_with_progress(
         objects.extend(loaded.objects);
     }
     // The EKS description alone is something to analyse (EKS001–EKS003, VER004).
-    let cluster_empty = !inputs.cluster.is_empty() && objects.is_empty() && eks.is_none();
+    let cluster_empty =
+        !inputs.cluster.is_empty() && objects.is_empty() && eks.is_none() && listed.is_empty();
     note_empty_cluster_files(empty_files, cluster_empty, &mut report);
     let timeouts = webhook_timeouts(&objects);
     let mut held = Held {

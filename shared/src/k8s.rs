@@ -95,8 +95,30 @@ pub struct EnvVar {
 pub struct Container {
     #[serde(deserialize_with = "lenient::text")]
     pub name: Option<Text>,
-    #[serde(deserialize_with = "lenient::seq")]
+    #[serde(deserialize_with = "kept_env")]
     pub env: Option<Vec<EnvVar>>,
+}
+
+/// The container variables a check reads: the VPC CNI's warm-pool settings (NET002). Every
+/// other variable is dropped as it is read, so no literal value (often a credential) is kept.
+pub const KEPT_ENV: &[&str] = &[
+    "WARM_ENI_TARGET",
+    "WARM_IP_TARGET",
+    "MINIMUM_IP_TARGET",
+    "ENABLE_PREFIX_DELEGATION",
+];
+
+/// `env`, keeping only [`KEPT_ENV`].
+fn kept_env<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<EnvVar>>, D::Error> {
+    let mut env: Option<Vec<EnvVar>> = lenient::seq(d)?;
+    if let Some(vars) = &mut env {
+        vars.retain(|e| {
+            e.name
+                .as_ref()
+                .is_some_and(|n| KEPT_ENV.contains(&n.as_str()))
+        });
+    }
+    Ok(env)
 }
 
 /// One `securityContext.sysctls[]` entry.
@@ -439,6 +461,19 @@ pub mod lenient {
             fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
                 Ok($value)
             }
+            fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Self::Value, E> {
+                Ok($value)
+            }
+            // A YAML tag (`!x value`) arrives as an enum: skipped.
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(
+                self,
+                data: A,
+            ) -> Result<Self::Value, A::Error> {
+                serde::de::Visitor::visit_enum(serde::de::IgnoredAny, data).map(|_| $value)
+            }
         };
     }
     pub(crate) use scalars_give;
@@ -480,6 +515,15 @@ pub mod lenient {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 IgnoredAny.visit_map(map).map(|_| None)
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+                Ok(Some(Text(v.to_string().into())))
+            }
+            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+                IgnoredAny.visit_enum(data).map(|_| None)
             }
         }
         d.deserialize_any(V)

@@ -72,15 +72,20 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
                 continue;
             }
             // A RoleBinding's ServiceAccount subject defaults to the binding's namespace.
+            // An empty namespace is unset, as the API server reads it.
             let namespace = s
                 .namespace
                 .as_ref()
                 .map(Text::as_str)
+                .filter(|n| !n.is_empty())
                 .or(o.metadata.namespace.as_deref());
             let entry = holders
                 .entry(subject_name(kind.as_str(), name.as_str(), namespace))
                 .or_insert_with(|| (Vec::new(), true));
-            entry.0.push(o.reference());
+            let binding = o.reference();
+            if !entry.0.contains(&binding) {
+                entry.0.push(binding);
+            }
             entry.1 &= !cluster_wide;
         }
     }
@@ -174,7 +179,7 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {{name: team-admin, namespace: shop}}
 roleRef: {{kind: ClusterRole, name: cluster-admin}}
-subjects: [{{kind: ServiceAccount, name: default}}, {{kind: Group, name: shop-admins}}]
+subjects: [{{kind: ServiceAccount, name: default, namespace: ''}}, {{kind: Group, name: shop-admins}}, {{kind: Group, name: shop-admins}}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding

@@ -15,7 +15,8 @@ pub const ENTRY: Entry = Entry {
 /// Finds Pods whose `status.reason` is `SysctlForbidden`, or whose `status.message` carries
 /// the kubelet's `forbidden sysctl:` rejection, and names the workload that owns them
 /// (ReplicaSet → Deployment, Job → CronJob, when those objects are in the export). Critical when
-/// a controller owns them: it keeps creating Pods the kubelet keeps rejecting.
+/// a controller owns them (it keeps creating Pods the kubelet keeps rejecting), a warning for a
+/// Job's (retried up to its backoffLimit), a bare Pod or a mirror Pod.
 ///
 /// ## Why is this bad?
 /// The kubelet refuses a Pod with an unsafe sysctl that is not on its allowlist; the
@@ -40,15 +41,44 @@ const REASON: &str = "SysctlForbidden";
 /// `status.message` is `Pod was rejected: ` followed by it.
 const MESSAGE: &str = "forbidden sysctl: ";
 
-/// The Pod's controller: `(kind, name)` of the owner reference with `controller: true`, else
-/// the first.
+/// The object's controller: `(kind, name)` of the owner reference with `controller: true`.
+/// A Node owns only mirror Pods (static Pods), which nothing recreates.
 fn owner(o: &Object) -> Option<(&str, &str)> {
-    let refs = o.metadata.owner_references.as_ref()?;
-    let r = refs
+    let r = o
+        .metadata
+        .owner_references
         .iter()
-        .find(|r| r.controller.as_ref().map(Text::as_str) == Some("true"))
-        .or_else(|| refs.first())?;
-    Some((r.kind.as_ref()?.as_str(), r.name.as_ref()?.as_str()))
+        .flatten()
+        .find(|r| r.controller.as_ref().map(Text::as_str) == Some("true"))?;
+    let kind = r.kind.as_ref()?.as_str();
+    (kind != "Node").then_some((kind, r.name.as_ref()?.as_str()))
+}
+
+/// One workload's rejected Pods, the first rejection's text, the workload's kind (`None`: a
+/// Pod nothing owns) and the evidence path.
+type Rejected<'a> = (Vec<String>, String, Option<&'a str>, &'static str);
+
+/// The kubelet's words, at most 200 characters, withheld if they look like a credential (the
+/// message is the Pod's own status: anyone could have written it).
+fn bounded(text: &str) -> String {
+    if crate::redact::looks_secret(text) {
+        return crate::redact::WITHHELD.to_owned();
+    }
+    let mut out: String = text.chars().take(200).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// How often the workload's controller comes back with a new Pod.
+fn repeats(kind: &str) -> Option<&'static str> {
+    match kind {
+        // A Job retries up to its backoffLimit (then fails); its CronJob starts a new Job on
+        // every schedule.
+        "Job" => Some("the Job retries it up to its backoffLimit"),
+        _ => None,
+    }
 }
 
 pub fn check(objects: &[Object]) -> Vec<Finding> {
@@ -62,40 +92,42 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
             Some(((o.kind(), ns, name), owner(o)?))
         })
         .collect();
-    // Workload → (rejected Pods, the first rejection's text, owned by a controller).
-    let mut by_owner: BTreeMap<String, (Vec<String>, String, bool)> = BTreeMap::new();
+    let mut by_owner: BTreeMap<String, Rejected<'_>> = BTreeMap::new();
     for o in objects.iter().filter(|o| o.kind() == "Pod") {
         let Some(status) = &o.status else { continue };
         let message = status.message.as_ref().map(Text::as_str).unwrap_or_default();
-        let forbidden = status.reason.as_ref().is_some_and(|r| r.as_str() == REASON)
-            || message.contains(MESSAGE);
-        if !forbidden {
-            continue;
-        }
+        let by_reason = status.reason.as_ref().is_some_and(|r| r.as_str() == REASON);
+        let why = match message.split_once(MESSAGE) {
+            Some((_, rest)) => format!("forbidden sysctl: {}", bounded(rest)),
+            None if by_reason => format!("status.reason {REASON}"),
+            None => continue,
+        };
+        let path = if by_reason {
+            "status.reason"
+        } else {
+            "status.message"
+        };
         let ns = o.metadata.namespace.as_deref().unwrap_or_default();
-        let (workload, controlled) = match owner(o) {
+        let (workload, kind) = match owner(o) {
             Some((kind, name)) => {
                 let (kind, name) = parents.get(&(kind, ns, name)).copied().unwrap_or((kind, name));
-                (format!("{kind}/{ns}/{name}"), true)
+                (format!("{kind}/{ns}/{name}"), Some(kind))
             }
-            None => (o.reference(), false),
+            None => (o.reference(), None),
         };
-        let why = message
-            .split_once(MESSAGE)
-            .map_or_else(|| REASON.to_owned(), |(_, rest)| rest.to_owned());
         let entry = by_owner
             .entry(workload)
-            .or_insert_with(|| (Vec::new(), why, controlled));
+            .or_insert_with(|| (Vec::new(), why, kind, path));
         entry.0.push(o.reference());
     }
     by_owner
         .into_iter()
-        .map(|(workload, (pods, why, controlled))| {
+        .map(|(workload, (pods, why, kind, path))| {
             let evidence = pods
                 .iter()
                 .map(|p| Evidence::Object {
                     object: p.clone(),
-                    path: "status.reason".to_owned(),
+                    path: path.to_owned(),
                 })
                 .collect();
             let (pods_text, them) = if pods.len() == 1 {
@@ -103,19 +135,24 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
             } else {
                 (format!("{} Pods", pods.len()), "them")
             };
-            if controlled {
-                Finding::new(
+            match kind {
+                Some(kind) if repeats(kind).is_none() => Finding::new(
                     &SYS004,
-                    format!("{workload}: {pods_text} rejected by the kubelet (forbidden sysctl: {why}); the controller keeps replacing {them}"),
+                    format!("{workload}: {pods_text} rejected by the kubelet ({why}); the controller keeps replacing {them}"),
                     evidence,
-                )
-            } else {
-                Finding::with_severity(
+                ),
+                Some(kind) => Finding::with_severity(
                     &SYS004,
                     Severity::Warning,
-                    format!("{workload}: rejected by the kubelet (forbidden sysctl: {why}); no controller recreates it"),
+                    format!("{workload}: {pods_text} rejected by the kubelet ({why}); {}", repeats(kind).unwrap_or_default()),
                     evidence,
-                )
+                ),
+                None => Finding::with_severity(
+                    &SYS004,
+                    Severity::Warning,
+                    format!("{workload}: rejected by the kubelet ({why}); no controller recreates it"),
+                    evidence,
+                ),
             }
         })
         .collect()
@@ -191,6 +228,38 @@ status: {{phase: Running}}
         let yaml = rejected("w-1", "{kind: ReplicaSet, name: w-7f9c, controller: true}");
         assert_eq!(found(&yaml), vec![
             "critical ReplicaSet/shop/w-7f9c: 1 Pod rejected by the kubelet (forbidden sysctl: \"kernel.msgmax\" not allowlisted); the controller keeps replacing it",
+        ]);
+    }
+
+    /// A Job retries only up to its backoffLimit; a mirror Pod (owned by its Node) and a Pod
+    /// whose owners are not controllers have nothing recreating them; the reason alone is
+    /// worded as the reason.
+    #[test]
+    fn jobs_mirror_pods_and_the_reason_alone() {
+        let yaml = format!(
+            "{}---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: static-web-ip-10-0-0-1
+  namespace: kube-system
+  ownerReferences: [{{apiVersion: v1, kind: Node, name: ip-10-0-0-1, controller: true}}]
+status: {{phase: Failed, reason: SysctlForbidden}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: adopted
+  namespace: shop
+  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: old}}]
+status: {{phase: Failed, reason: SysctlForbidden}}
+",
+            rejected("migrate-x7k2p", "{kind: Job, name: migrate, controller: true}")
+        );
+        assert_eq!(found(&yaml), vec![
+            "warning Job/shop/migrate: 1 Pod rejected by the kubelet (forbidden sysctl: \"kernel.msgmax\" not allowlisted); the Job retries it up to its backoffLimit",
+            "warning Pod/kube-system/static-web-ip-10-0-0-1: rejected by the kubelet (status.reason SysctlForbidden); no controller recreates it",
+            "warning Pod/shop/adopted: rejected by the kubelet (status.reason SysctlForbidden); no controller recreates it",
         ]);
     }
 

@@ -59,6 +59,17 @@ impl Loaded {
             .push(&mut self.diagnostics, line, level, || scrub(message));
     }
 
+    /// Records a typed List's kind (`SecretList` → `Secret`), so an empty one still says the
+    /// kind was listed.
+    fn note_list(&mut self, kind: Option<&str>) {
+        if let Some(kind) = kind
+            .and_then(|k| k.strip_suffix("List"))
+            .filter(|k| !k.is_empty())
+        {
+            self.listed.insert(kind.to_owned());
+        }
+    }
+
     /// Adds one decoded document: flattens Lists, keeps the version, drops what must not be kept.
     fn add(&mut self, mut object: Object) {
         if let Some(version) = object.server_version.take().and_then(|v| v.git_version) {
@@ -74,9 +85,7 @@ impl Loaded {
                 return;
             }
         }
-        if let Some(kind) = object.kind().strip_suffix("List").filter(|k| !k.is_empty()) {
-            self.listed.insert(kind.to_owned());
-        }
+        self.note_list(object.kind.as_deref());
         if let Some(items) = object.items.take() {
             for item in items {
                 self.add(item);
@@ -93,7 +102,6 @@ impl Loaded {
         if !keep_data {
             object.data = None;
         }
-        strip_env(&mut object);
         if object.kind.is_some() {
             self.objects.push(object);
         }
@@ -293,8 +301,9 @@ fn load_json_by_item(body: &str, first_line: usize, skip: usize, out: &mut Loade
         let list = serde_json::from_str::<JsonList<'_>>(raw)
             .ok()
             .filter(|l| l.items.is_some() && l.kind.as_deref().is_none_or(|k| k.ends_with("List")));
-        if let Some(items) = list.and_then(|l| l.items) {
-            for item in items {
+        if let Some(list) = list {
+            out.note_list(list.kind.as_deref());
+            for item in list.items.into_iter().flatten() {
                 let item = item.get();
                 let item_line = lines.at(offset_of(item));
                 match serde_json::from_str::<Object>(item) {
@@ -359,8 +368,9 @@ pub fn load(text: &str) -> Loaded {
                     Err(e) => out.error(item_line, format!("cannot read this List item: {e}")),
                 }
             }
-            if let Err(e) = decode_yaml::<Object>(&header) {
-                out.error(line, format!("cannot read this YAML document: {e}"));
+            match decode_yaml::<Object>(&header) {
+                Ok(header) => out.note_list(header.kind.as_deref()),
+                Err(e) => out.error(line, format!("cannot read this YAML document: {e}")),
             }
             continue;
         }
@@ -370,38 +380,6 @@ pub fn load(text: &str) -> Loaded {
         }
     }
     out.finish()
-}
-
-/// The VPC CNI's warm-pool variables, the only environment a check reads (NET002).
-pub const KEPT_ENV: &[&str] = &["WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET"];
-
-/// Drops every container environment but [`KEPT_ENV`] of `kube-system/aws-node`: other values
-/// may be credentials, and no check reads them.
-fn strip_env(object: &mut Object) {
-    let aws_node = object.kind() == "DaemonSet"
-        && object.metadata.namespace.as_deref() == Some("kube-system")
-        && object.metadata.name.as_deref() == Some("aws-node");
-    let Some(spec) = object
-        .spec
-        .as_mut()
-        .and_then(|s| s.template.as_mut())
-        .and_then(|t| t.spec.as_mut())
-    else {
-        return;
-    };
-    if !aws_node {
-        spec.containers = None;
-        return;
-    }
-    for container in spec.containers.iter_mut().flatten() {
-        if let Some(env) = &mut container.env {
-            env.retain(|e| {
-                e.name
-                    .as_ref()
-                    .is_some_and(|n| KEPT_ENV.contains(&n.as_str()))
-            });
-        }
-    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,11 @@ pub fn support_chart(props: &Props) -> Html {
     let height = 40.0 + ROW * t.rows.len() as f64 + 24.0;
     let bottom = height - 24.0;
     let desc: Vec<String> = t.rows.iter().map(SupportRow::words).collect();
+    let today_anchor = match x(t.today) {
+        x if x > LEFT + WIDTH - 60.0 => "end",
+        x if x < LEFT + 60.0 => "start",
+        _ => "middle",
+    };
     html! {
         <figure class="chart wide" id="chart-support">
             <figcaption>{format!("EKS support on {} (calendar compiled {})", t.today_text, t.compiled)}</figcaption>
@@ -49,14 +54,16 @@ pub fn support_chart(props: &Props) -> Html {
                                     <title>{format!("1.{}: extended support to {}", r.minor, r.extended_text)}</title>
                                 </rect>
                             } else {
-                                <text class="value" x={at(LEFT + 4.0)} y={at(y + 13.0)}>{"not in the calendar"}</text>
+                                <text class="value" x={at(LEFT + 4.0)} y={at(y + 13.0)}>{format!("not in the calendar: {}", r.status)}</text>
                             }
                         </g>
                     }
                 }) }
                 <line class="threshold" id="support-today" x1={at(x(t.today))} x2={at(x(t.today))} y1="24" y2={at(bottom)} />
-                <text class="label" x={at(x(t.today))} y="18" text-anchor="middle">{format!("today {}", t.today_text)}</text>
+                // Anchored so the label stays inside the chart at either end of the axis.
+                <text class="label" x={at(x(t.today))} y="18" text-anchor={today_anchor}>{format!("today {}", t.today_text)}</text>
             </svg>
+            <p class="legend"><span class="key support-key-standard"></span>{"standard support (to its end; the calendar lists no start)"}<span class="key support-key-extended"></span>{"extended support (billed extra)"}</p>
             <ul class="chart-note">{ for desc.iter().map(|d| html! { <li>{d.clone()}</li> }) }</ul>
         </figure>
     }
