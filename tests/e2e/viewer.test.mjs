@@ -502,8 +502,9 @@ await test('settings are remembered in this browser, inputs are not', async () =
 // ValidatingAdmissionPolicy generator (with serde_yaml_ng's emitter) joined the page: 374 KB became
 // 464 KB with gzip. Raised to 480 KiB; shrinking it again is an open task, not a new normal.
 // Issue 13 (the EKS description, the support calendar and timeline, eight more checks) took the
-// wasm from 491 KB to 513 KB with gzip (the script on the wire 538 KB): 504 KiB and 528 KiB now.
-await test('bundle budget: the wasm is at most 504 KiB compressed', async () => {
+// wasm from 491 KB to 514 KB with gzip (the script on the wire 540 KB): 512 KiB and 536 KiB now,
+// a few KB above what it measures so a one-line change does not fail CI; a real regression does.
+await test('bundle budget: the wasm is at most 512 KiB compressed', async () => {
   // The wasm travels as a script (finish.mjs); run it to get the bytes back.
   const script = readFileSync(join(root, 'dist/cpguard-viewer_bg.wasm.js'), 'utf8');
   const sandbox = { self: {}, Uint8Array };
@@ -517,8 +518,8 @@ await test('bundle budget: the wasm is at most 504 KiB compressed', async () => 
     // What crosses the wire: the script that carries the wasm.
     scriptGzipBytes: gzipSync(Buffer.from(script, 'utf8'), { level: 9 }).length,
   };
-  assert.ok(timings.bundle.wasmGzipBytes <= 504 * 1024, `${timings.bundle.wasmGzipBytes} bytes gzip`);
-  assert.ok(timings.bundle.scriptGzipBytes <= 528 * 1024, `${timings.bundle.scriptGzipBytes} bytes gzip on the wire`);
+  assert.ok(timings.bundle.wasmGzipBytes <= 512 * 1024, `${timings.bundle.wasmGzipBytes} bytes gzip`);
+  assert.ok(timings.bundle.scriptGzipBytes <= 536 * 1024, `${timings.bundle.scriptGzipBytes} bytes gzip on the wire`);
 });
 
 await browser.close();
