@@ -88,7 +88,7 @@ pub enum Support {
 pub struct Calendar;
 
 /// Unix seconds of 00:00 UTC of a `YYYY-MM-DD` date.
-fn day_start(date: &str) -> Option<f64> {
+pub fn day_start(date: &str) -> Option<f64> {
     crate::time::parse(&format!("{date}T00:00:00Z"))
 }
 

@@ -478,55 +478,64 @@ pub mod lenient {
     }
     pub(crate) use scalars_give;
 
-    /// A scalar as text; anything else is `None` (skipped unread).
-    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Option<Text>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any value")
+    /// A value read as text when it is a scalar; anything else is `None` (skipped unread).
+    pub struct Scalar(pub Option<Text>);
+
+    impl<'de> Deserialize<'de> for Scalar {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Scalar;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any value")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.into()))))
+                }
+                fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_i128<E: de::Error>(self, v: i128) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_u128<E: de::Error>(self, v: u128) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                    Ok(Scalar(Some(Text(v.to_string().into()))))
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+                    Ok(Scalar(None))
+                }
+                fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+                    Ok(Scalar(None))
+                }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+                    d.deserialize_any(V)
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
+                    IgnoredAny.visit_seq(seq).map(|_| Scalar(None))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+                    IgnoredAny.visit_map(map).map(|_| Scalar(None))
+                }
+                fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Scalar, A::Error> {
+                    IgnoredAny.visit_enum(data).map(|_| Scalar(None))
+                }
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.into())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_any(self)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                IgnoredAny.visit_seq(seq).map(|_| None)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                IgnoredAny.visit_map(map).map(|_| None)
-            }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-                Ok(Some(Text(v.to_string().into())))
-            }
-            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-                IgnoredAny.visit_enum(data).map(|_| None)
-            }
+            d.deserialize_any(V)
         }
-        d.deserialize_any(V)
+    }
+
+    /// [`Scalar`], for `#[serde(deserialize_with)]`.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
+        Scalar::deserialize(d).map(|s| s.0)
     }
 
     /// A map read as `T` (whose own fields must be lenient too, or its errors are the

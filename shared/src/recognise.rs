@@ -143,11 +143,7 @@ fn html_title(text: &str) -> Option<String> {
 }
 
 fn excerpt(line: &str) -> String {
-    let mut out: String = line.chars().take(120).collect();
-    if out.len() < line.len() {
-        out.push('…');
-    }
-    out
+    crate::redact::shorten(line, 120)
 }
 
 /// Is this (YAML) text a Kubernetes object or List?

@@ -121,6 +121,16 @@ pub fn excerpt(text: &str) -> String {
     excerpt_n(text, EXCERPT_CHARS)
 }
 
+/// At most `n` characters of `text`, with `…` when it was longer (not quoted, not judged: see
+/// [`excerpt_n`] for text that may hold a credential).
+pub fn shorten(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// [`excerpt`] of at most `n` characters. The whole text is judged, not only what is shown.
 pub fn excerpt_n(text: &str, n: usize) -> String {
     if looks_secret(text) {

@@ -285,15 +285,10 @@ pub struct SupportTimeline {
     pub compiled: String,
 }
 
-/// Unix seconds of 00:00 UTC of a `YYYY-MM-DD` date.
-fn day(date: &str) -> Option<f64> {
-    cpguard_core::time::parse(&format!("{date}T00:00:00Z"))
-}
-
 /// The control-plane minor (from the report's `support`, so only when a version and today were
 /// known) and each kubelet minor, against the EKS calendar.
 pub fn support_timeline(report: &Report) -> Option<SupportTimeline> {
-    use cpguard_core::calendar::{Calendar, Support, COMPILED};
+    use cpguard_core::calendar::{day_start as day, Calendar, Support, COMPILED};
     let support = report.support.as_ref()?;
     let today = day(&support.now)?;
     let control = minor_version(&support.minor).map(|(_, m)| m)?;

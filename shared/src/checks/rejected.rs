@@ -64,11 +64,7 @@ fn bounded(text: &str) -> String {
     if crate::redact::looks_secret(text) {
         return crate::redact::WITHHELD.to_owned();
     }
-    let mut out: String = text.chars().take(200).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
+    crate::redact::shorten(text, 200)
 }
 
 /// How often the workload's controller comes back with a new Pod.
@@ -135,16 +131,16 @@ pub fn check(objects: &[Object]) -> Vec<Finding> {
             } else {
                 (format!("{} Pods", pods.len()), "them")
             };
-            match kind {
-                Some(kind) if repeats(kind).is_none() => Finding::new(
+            match kind.map(repeats) {
+                Some(None) => Finding::new(
                     &SYS004,
                     format!("{workload}: {pods_text} rejected by the kubelet ({why}); the controller keeps replacing {them}"),
                     evidence,
                 ),
-                Some(kind) => Finding::with_severity(
+                Some(Some(retries)) => Finding::with_severity(
                     &SYS004,
                     Severity::Warning,
-                    format!("{workload}: {pods_text} rejected by the kubelet ({why}); {}", repeats(kind).unwrap_or_default()),
+                    format!("{workload}: {pods_text} rejected by the kubelet ({why}); {retries}"),
                     evidence,
                 ),
                 None => Finding::with_severity(

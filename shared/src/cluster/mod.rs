@@ -135,7 +135,7 @@ fn read_data<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BTreeMap<String, 
             while let Some(key) = map.next_key::<DataKey>()? {
                 match key.0 {
                     Some(key) => {
-                        if let Some(text) = map.next_value::<Scalar>()?.0 {
+                        if let Some(text) = map.next_value::<lenient::Scalar>()?.0 {
                             out.insert(key.to_owned(), text);
                         }
                     }
@@ -188,52 +188,6 @@ impl<'de> Deserialize<'de> for DataKey {
             }
         }
         d.deserialize_any(Key)
-    }
-}
-
-/// A kept value when it is a scalar (as `Text`); anything else is skipped.
-struct Scalar(Option<Text>);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(Some(Text(v.into()))))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(Some(Text(v.to_string().into()))))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(Some(Text(v.to_string().into()))))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(Some(Text(v.to_string().into()))))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(Some(Text(v.to_string().into()))))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-                Ok(Scalar(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-                Ok(Scalar(None))
-            }
-            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Scalar, D2::Error> {
-                d.deserialize_any(V)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
-                IgnoredAny.visit_seq(seq).map(|_| Scalar(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
-                IgnoredAny.visit_map(map).map(|_| Scalar(None))
-            }
-        }
-        d.deserialize_any(V)
     }
 }
 
